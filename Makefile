@@ -1,0 +1,44 @@
+# Two commands set up a fresh machine: `make serve` and `make test`. Everything else is a detail.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+
+.PHONY: setup serve build test verify bench mutation lint clean
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+serve: $(STAMP)  ## build and serve the site on http://127.0.0.1:8000
+	$(BIN)/opsdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)  ## strict build into site/
+	$(BIN)/opsdocs build
+
+test: $(STAMP)  ## the whole test suite (what CI runs)
+	$(BIN)/pytest -q -ra
+
+verify: $(STAMP)  ## check the docs against reality, write .opsdocs/report.json
+	$(BIN)/opsdocs verify
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+mutation: $(STAMP)  ## mutation-test the safety classifier and the drift rules
+	$(BIN)/mutmut run
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+clean:
+	rm -rf $(VENV) node_modules site .opsdocs .wrangler test-output

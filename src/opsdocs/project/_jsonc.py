@@ -1,0 +1,141 @@
+"""JSONC in: values from the json5 parser, key locations from a small token scanner.
+
+json5 parses comments, trailing commas and ``//`` inside strings correctly but keeps no positions; the
+scanner below only walks tokens (strings, comments, brackets) to map every JSON pointer to its line and
+column, so drift findings can point at ``wrangler.jsonc:17``. It never decides what a value is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+from typing import Any
+
+import json5
+
+from opsdocs.errors import ConfigError
+
+_JSON5_ERROR = re.compile(r"<string>:(?P<line>\d+) (?P<msg>.*?)(?: at column (?P<col>\d+))?$")
+
+
+def parse_jsonc(text: str, path: str | Path) -> Any:
+    """Parse JSONC/JSON5 text; a syntax error becomes one located ``ConfigError``."""
+    try:
+        return json5.loads(text)
+    except ValueError as exc:
+        m = _JSON5_ERROR.match(str(exc).strip().splitlines()[-1] if str(exc).strip() else "")
+        if m:
+            raise ConfigError(
+                f"invalid JSONC: {m['msg']}",
+                path=path,
+                line=int(m["line"]),
+                col=int(m["col"]) if m["col"] else None,
+                hint="fix the syntax (comments and trailing commas are fine; quotes and brackets must match)",
+            ) from None
+        raise ConfigError(f"invalid JSONC: {exc}", path=path, line=1, hint="fix the syntax") from None
+
+
+_BARE = re.compile(r"[^\s,:\]\}/]+")
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+class _Frame:
+    __slots__ = ("kind", "pointer", "index", "expect_key", "seen_index", "key")
+
+    def __init__(self, kind: str, pointer: str) -> None:
+        self.kind = kind  # "{" or "["
+        self.pointer = pointer
+        self.index = 0
+        self.expect_key = kind == "{"
+        self.seen_index = -1
+        self.key = ""  # the current key, in an object
+
+
+def locate_keys(text: str) -> dict[str, tuple[int, int]]:
+    """Map each JSON pointer (``/env/production/d1_databases/0/binding``) to (line, col), 1-based."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def pos(offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    out: dict[str, tuple[int, int]] = {}
+    stack: list[_Frame] = []
+    pending_key: tuple[str, int] | None = None
+    i, n = 0, len(text)
+
+    def value_starts(offset: int) -> None:
+        # A value begins here: in an array it is element `index`.
+        if stack and stack[-1].kind == "[" and stack[-1].seen_index != stack[-1].index:
+            frame = stack[-1]
+            frame.seen_index = frame.index
+            out.setdefault(f"{frame.pointer}/{frame.index}", pos(offset))
+
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n":
+            i += 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            token = text[i + 1 : j]
+            if stack and stack[-1].kind == "{" and stack[-1].expect_key:
+                pending_key = (token, i)
+            else:
+                value_starts(i)
+            i = j + 1
+        elif c in "{[":
+            value_starts(i)
+            stack.append(_Frame(c, _current_pointer(stack)))
+            i += 1
+        elif c in "}]":
+            if stack:
+                stack.pop()
+            i += 1
+        elif c == ":":
+            if stack and stack[-1].kind == "{" and pending_key is not None:
+                key, at = pending_key
+                frame = stack[-1]
+                frame.expect_key = False
+                frame.key = key
+                out[f"{frame.pointer}/{_escape(key)}"] = pos(at)
+                pending_key = None
+            i += 1
+        elif c == ",":
+            if stack:
+                frame = stack[-1]
+                if frame.kind == "[":
+                    frame.index += 1
+                else:
+                    frame.expect_key = True
+            i += 1
+        else:  # a bare word: number, literal, or an unquoted JSON5 key
+            m = _BARE.match(text, i)
+            j = m.end() if m else i + 1
+            if stack and stack[-1].kind == "{" and stack[-1].expect_key:
+                pending_key = (text[i:j], i)
+            else:
+                value_starts(i)
+            i = j
+    return out
+
+
+def _current_pointer(stack: list[_Frame]) -> str:
+    """Pointer of the container about to be opened, from the enclosing frame's current key/index."""
+    if not stack:
+        return ""
+    frame = stack[-1]
+    if frame.kind == "[":
+        return f"{frame.pointer}/{frame.index}"
+    return f"{frame.pointer}/{_escape(frame.key)}"

@@ -1,0 +1,296 @@
+"""The Project: everything opsdocs reads from a checkout, typed, loaded once.
+
+Macros render it, checks assert on it; neither reads files on its own. Every value that came from a
+file carries a :class:`Location` so a finding can point at ``path:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file. ``path`` is relative to the project root when the file is inside it."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+# --- wrangler.jsonc -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One SQL file in a database's ``migrations_dir`` (``0001_create_accounts.sql``)."""
+
+    number: int | None  # None when the file name does not start with digits
+    name: str  # file name, e.g. "0001_create_accounts.sql"
+    path: Path  # absolute
+    location: Location  # the file itself, line 1
+
+
+@dataclass(frozen=True)
+class D1Database:
+    binding: str
+    database_name: str | None
+    database_id: str | None
+    preview_database_id: str | None
+    migrations_dir: str  # as written (default "migrations"), relative to the config file
+    migrations_table: str  # default "d1_migrations"
+    location: Location  # the entry in d1_databases
+    migrations: tuple[Migration, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """What wrangler commands take as ``<database>``: the name, else the binding."""
+        return self.database_name or self.binding
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The top-level Worker (``name == ""``) or one ``env.<name>``, resolved as wrangler does.
+
+    Inheritable keys (name, main, compatibility_*, routes, workers_dev, observability...) come from the top
+    level unless overridden; ``vars`` and bindings are NOT inherited, so ``d1_databases`` here is only what
+    the environment itself declares.
+    """
+
+    name: str  # "" for the top level
+    worker_name: str  # "<name>" or "<name>-<env>" (what wrangler deploys)
+    main: str | None
+    compatibility_date: str | None
+    vars: dict[str, Any]
+    d1_databases: tuple[D1Database, ...]
+    routes: tuple[Any, ...]
+    workers_dev: bool | None
+    observability: dict[str, Any]
+    location: Location
+    # Top-level bindings (by binding name) this environment does not repeat: wrangler will not have them.
+    missing_bindings: tuple[str, ...] = ()
+    missing_vars: tuple[str, ...] = ()
+
+    @property
+    def is_top_level(self) -> bool:
+        return self.name == ""
+
+    @property
+    def env_flag(self) -> str:
+        """The ``--env`` flag to pass to wrangler ("" for the top level)."""
+        return f"--env {self.name}" if self.name else ""
+
+    def database(self, binding_or_name: str) -> D1Database | None:
+        for db in self.d1_databases:
+            if binding_or_name in (db.binding, db.database_name):
+                return db
+        return None
+
+
+@dataclass(frozen=True)
+class WranglerConfig:
+    path: Path  # absolute path of wrangler.jsonc (or .json)
+    relpath: str  # relative to the project root
+    name: str
+    main: str | None
+    compatibility_date: str | None
+    compatibility_flags: tuple[str, ...]
+    top: Environment  # the top-level Worker
+    envs: dict[str, Environment]  # named environments, in file order
+    raw: dict[str, Any]
+    # JSON pointer ("/d1_databases/0/binding") -> location, for every key in the file.
+    locations: dict[str, Location] = field(default_factory=dict, repr=False)
+
+    @property
+    def environments(self) -> tuple[Environment, ...]:
+        """Top level first, then every ``env.*``."""
+        return (self.top, *self.envs.values())
+
+    def environment(self, name: str | None) -> Environment | None:
+        return self.top if not name else self.envs.get(name)
+
+    def locate(self, pointer: str) -> Location:
+        """Location of a JSON pointer, falling back to the nearest known parent, then line 1."""
+        while pointer:
+            if pointer in self.locations:
+                return self.locations[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return Location(self.relpath, 1)
+
+
+# --- .github/workflows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """One ``secrets.X`` in a workflow expression."""
+
+    name: str
+    workflow: str  # relpath of the workflow file
+    job: str | None  # job id, None when used at workflow level
+    location: Location
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """One ``uses: owner/repo[/path]@ref``."""
+
+    uses: str
+    action: str  # "owner/repo[/path]" (or "./local" / "docker://...")
+    ref: str | None
+    workflow: str
+    job: str | None
+    location: Location
+
+    @property
+    def pinned(self) -> bool:
+        """Pinned to a full commit SHA (40 hex digits)."""
+        r = self.ref or ""
+        return len(r) == 40 and all(c in "0123456789abcdef" for c in r.lower())
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str | None
+    id: str | None
+    uses: str | None
+    run: str | None
+    with_: dict[str, Any]
+    env: dict[str, Any]
+    if_: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    name: str | None
+    workflow: str  # relpath of the workflow file
+    needs: tuple[str, ...]
+    environment: str | None  # GitHub environment name
+    environment_url: str | None
+    permissions: dict[str, str] | str | None
+    timeout_minutes: float | str | None
+    concurrency: Any
+    runs_on: Any
+    if_: str | None
+    uses: str | None  # reusable workflow call
+    steps: tuple[Step, ...]
+    location: Location
+    end_line: int  # last line of the job's block, for mapping lines to jobs
+
+
+@dataclass(frozen=True)
+class Workflow:
+    path: Path
+    relpath: str
+    name: str
+    triggers: dict[str, Any]  # the "on:" mapping, normalised (a string or list becomes a mapping)
+    permissions: dict[str, str] | str | None
+    concurrency: Any
+    env: dict[str, Any]
+    jobs: dict[str, Job]  # in file order
+    secrets: tuple[SecretRef, ...]
+    actions: tuple[ActionRef, ...]
+    location: Location
+
+    @property
+    def schedules(self) -> tuple[str, ...]:
+        sched = self.triggers.get("schedule") or []
+        return tuple(str(s.get("cron")) for s in sched if isinstance(s, dict) and s.get("cron"))
+
+
+# --- checks/ -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SecretDoc:
+    """The prose config cannot give, from ``checks/secrets.yml``, keyed by secret name."""
+
+    name: str
+    purpose: str
+    permissions: tuple[str, ...]
+    where: str  # where it is set: "repository secret", "environment secret: production", ...
+    rotation: str
+    how_to_get: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """One HTTP check from ``checks/health.yml``."""
+
+    name: str
+    path: str
+    method: str
+    expect_status: int
+    expect_json: dict[str, Any]  # field -> expected value (exact)
+    expect_json_fields: tuple[str, ...]  # fields that must be present, any value
+    latency_budget_ms: float
+    retries: int
+    backoff_s: float
+    timeout_s: float
+    location: Location
+
+
+# --- the whole checkout --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    wrangler: WranglerConfig
+    workflows: tuple[Workflow, ...]
+    secret_docs: dict[str, SecretDoc]
+    health_checks: tuple[HealthCheck, ...]
+    docs_dir: Path  # the site's pages (root/docs)
+    runbooks_dir: Path  # root/runbooks
+    checks_dir: Path  # root/checks
+
+    @property
+    def databases(self) -> tuple[D1Database, ...]:
+        """Every database across environments, top level first (same binding may repeat)."""
+        return tuple(db for env in self.wrangler.environments for db in env.d1_databases)
+
+    @property
+    def secret_refs(self) -> tuple[SecretRef, ...]:
+        return tuple(ref for wf in self.workflows for ref in wf.secrets)
+
+    @property
+    def secrets(self) -> dict[str, tuple[SecretRef, ...]]:
+        """Secret name -> every place it is used, sorted by name; GITHUB_TOKEN excluded (GitHub sets it)."""
+        out: dict[str, list[SecretRef]] = {}
+        for ref in self.secret_refs:
+            if ref.name != "GITHUB_TOKEN":
+                out.setdefault(ref.name, []).append(ref)
+        return {k: tuple(out[k]) for k in sorted(out)}
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(job for wf in self.workflows for job in wf.jobs.values())
+
+    @property
+    def github_environments(self) -> dict[str, tuple[Job, ...]]:
+        """GitHub environment name -> jobs that use it."""
+        out: dict[str, list[Job]] = {}
+        for job in self.jobs:
+            if job.environment:
+                out.setdefault(job.environment, []).append(job)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def workflow(self, file_name: str) -> Workflow | None:
+        for wf in self.workflows:
+            if wf.path.name == file_name or wf.relpath == file_name:
+                return wf
+        return None
+
+    def relpath(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,146 @@
+"""Load ``.github/workflows/*.yml``: triggers, jobs and their ``needs``, environments, permissions,
+timeouts, the actions used and every ``secrets.X`` reference with its file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from opsdocs.errors import ConfigError
+from opsdocs.project._yaml import LineDict, line_of, load_yaml
+from opsdocs.project.model import ActionRef, Job, Location, SecretRef, Step, Workflow
+
+# secrets.NAME and secrets['NAME'] inside expressions (${{ }} or bare `if:` conditions).
+_SECRET = re.compile(r"""\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*['"]([^'"]+)['"]\s*\])""")
+
+
+def load_workflows(directory: Path, root: Path) -> tuple[Workflow, ...]:
+    if not directory.is_dir():
+        return ()
+    files = sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")], key=lambda p: p.name)
+    return tuple(load_workflow(path, root) for path in files)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_workflow(path: Path, root: Path) -> Workflow:
+    rel = _rel(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=rel, hint="check the file exists and is UTF-8") from None
+    data = load_yaml(text, rel)
+    if not isinstance(data, LineDict):
+        kind = "empty" if data is None else type(data).__name__
+        raise ConfigError(f"a workflow must be a mapping, got {kind}", path=rel, line=1,
+                          hint="start with `name:`, `on:` and `jobs:` keys")
+
+    def fail(container: Any, key: str | int, message: str, hint: str) -> ConfigError:
+        return ConfigError(message, path=rel, line=line_of(container, key), hint=hint)
+
+    if "on" not in data:
+        raise ConfigError("missing 'on:' (the workflow's triggers)", path=rel, line=1,
+                          hint="add e.g. `on: push`")
+    triggers = _triggers(data["on"])
+    jobs_raw = data.get("jobs")
+    if not isinstance(jobs_raw, LineDict) or not jobs_raw:
+        raise fail(data, "jobs", "'jobs' must be a non-empty mapping of job ids to jobs",
+                   "add `jobs:` with at least one job")
+    jobs: dict[str, Job] = {}
+    # A job's block ends on the line before the next job's key (or at the end of `jobs:`).
+    starts = [line_of(jobs_raw, k) for k in jobs_raw]
+    ends = dict(zip(jobs_raw, [s - 1 for s in starts[1:]] + [max(jobs_raw.end, starts[-1])], strict=True))
+    for job_id, job_raw in jobs_raw.items():
+        if not isinstance(job_raw, LineDict):
+            raise fail(jobs_raw, job_id, f"job '{job_id}' must be a mapping", "give it `runs-on:` and `steps:`")
+        if "runs-on" not in job_raw and "uses" not in job_raw:
+            raise fail(jobs_raw, job_id, f"job '{job_id}' has neither 'runs-on' nor 'uses'",
+                       "add `runs-on: ubuntu-latest` or call a reusable workflow with `uses:`")
+        jobs[job_id] = _job(job_id, job_raw, rel, fail, line_of(jobs_raw, job_id), ends[job_id])
+    for job in jobs.values():
+        for need in job.needs:
+            if need not in jobs:
+                raise ConfigError(f"job '{job.id}' needs unknown job '{need}'", path=rel,
+                                  line=job.location.line, hint=f"use one of: {', '.join(jobs)}")
+    secrets = _secrets(text, rel, tuple(jobs.values()))
+    actions = tuple(
+        _action(uses, rel, job.id, loc)
+        for job in jobs.values()
+        for uses, loc in ([(job.uses, job.location)] if job.uses else [])
+        + [(s.uses, s.location) for s in job.steps if s.uses]
+    )
+    name = data.get("name")
+    return Workflow(
+        path=path.resolve(), relpath=rel, name=str(name) if name else path.stem, triggers=triggers,
+        permissions=data.get("permissions"), concurrency=data.get("concurrency"),
+        env=dict(data.get("env") or {}), jobs=jobs, secrets=secrets, actions=actions,
+        location=Location(rel, 1),
+    )
+
+
+def _triggers(on: Any) -> dict[str, Any]:
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return {str(t): None for t in on}
+    if isinstance(on, dict):
+        return dict(on)
+    return {}
+
+
+def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -> Job:
+    needs = raw.get("needs") or []
+    if isinstance(needs, str):
+        needs = [needs]
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise fail(raw, "needs", f"job '{job_id}': 'needs' must be a job id or a list of job ids",
+                   "write `needs: [quality]`")
+    env = raw.get("environment")
+    env_name, env_url = (env.get("name"), env.get("url")) if isinstance(env, dict) else (env, None)
+    steps_raw = raw.get("steps") or []
+    if not isinstance(steps_raw, list):
+        raise fail(raw, "steps", f"job '{job_id}': 'steps' must be a list", "write each step as `- name: ...`")
+    steps = []
+    for i, s in enumerate(steps_raw):
+        if not isinstance(s, dict):
+            raise ConfigError(f"job '{job_id}': step {i + 1} must be a mapping", path=rel,
+                              line=line_of(steps_raw, i), hint="start the step with `- name:`")
+        steps.append(Step(
+            name=s.get("name"), id=s.get("id"), uses=s.get("uses"), run=s.get("run"),
+            with_=dict(s.get("with") or {}), env=dict(s.get("env") or {}), if_=_str(s.get("if")),
+            location=Location(rel, line_of(steps_raw, i)),
+        ))
+    return Job(
+        id=job_id, name=raw.get("name"), workflow=rel, needs=tuple(needs),
+        environment=str(env_name) if env_name else None, environment_url=env_url,
+        permissions=raw.get("permissions"), timeout_minutes=raw.get("timeout-minutes"),
+        concurrency=raw.get("concurrency"), runs_on=raw.get("runs-on"), if_=_str(raw.get("if")),
+        uses=raw.get("uses"), steps=tuple(steps), location=Location(rel, line), end_line=end,
+    )
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _secrets(text: str, rel: str, jobs: tuple[Job, ...]) -> tuple[SecretRef, ...]:
+    out = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for m in _SECRET.finditer(line):
+            job = next((j.id for j in jobs if j.location.line <= lineno <= j.end_line), None)
+            out.append(SecretRef(name=m.group(1) or m.group(2), workflow=rel, job=job,
+                                 location=Location(rel, lineno, m.start() + 1)))
+    return tuple(out)
+
+
+def _action(uses: str, rel: str, job: str, loc: Location) -> ActionRef:
+    action, _, ref = uses.partition("@")
+    return ActionRef(uses=uses, action=action, ref=ref or None, workflow=rel, job=job, location=loc)

@@ -1,0 +1,175 @@
+"""Load ``wrangler.jsonc`` into a :class:`WranglerConfig`, resolving environments the way wrangler does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from opsdocs.errors import ConfigError
+from opsdocs.project._jsonc import locate_keys, parse_jsonc
+from opsdocs.project.migrations import list_migrations
+from opsdocs.project.model import D1Database, Environment, Location, WranglerConfig
+
+CONFIG_NAMES = ("wrangler.jsonc", "wrangler.json")
+# Keys an environment inherits from the top level (FACTS.md); vars and bindings are NOT among them.
+_INHERITED = ("main", "compatibility_date", "compatibility_flags", "routes", "route", "workers_dev",
+              "observability")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def find_config(root: Path) -> Path:
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    hint = "point --root at a wrangler project checkout"
+    if (root / "wrangler.toml").is_file():
+        hint = "opsdocs reads wrangler.jsonc/wrangler.json; convert wrangler.toml (wrangler accepts both)"
+    raise ConfigError("no wrangler.jsonc or wrangler.json found", path=root, hint=hint)
+
+
+class _Reader:
+    """Type checks with locations: every complaint names the line of the key at fault."""
+
+    def __init__(self, relpath: str, locations: dict[str, Location]) -> None:
+        self.relpath = relpath
+        self.locations = locations
+
+    def loc(self, pointer: str) -> Location:
+        while pointer:
+            if pointer in self.locations:
+                return self.locations[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return Location(self.relpath, 1)
+
+    def fail(self, pointer: str, message: str, hint: str) -> ConfigError:
+        at = self.loc(pointer)
+        return ConfigError(message, path=at.path, line=at.line, col=at.col, hint=hint)
+
+    def get(self, obj: dict[str, Any], key: str, kind: type | tuple[type, ...], pointer: str,
+            *, required: bool = False, default: Any = None) -> Any:
+        if key not in obj or obj[key] is None:
+            if required:
+                raise self.fail(pointer, f"missing required key '{key}'", f"add \"{key}\" here")
+            return default
+        value = obj[key]
+        # bool is an int in Python; a number where a flag belongs is still wrong.
+        if not isinstance(value, kind) or (kind in (int, str) and isinstance(value, bool)):
+            names = " or ".join(t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,)))
+            names = names.replace("str", "string").replace("dict", "object").replace("list", "array")
+            raise self.fail(f"{pointer}/{key}", f"'{key}' must be {names}, got {_json_type(value)}",
+                            f"change \"{key}\" to {names}")
+        return value
+
+
+def _json_type(value: Any) -> str:
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "array",
+            dict: "object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def load_wrangler(path: Path, root: Path) -> WranglerConfig:
+    try:
+        relpath = str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        relpath = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=relpath, hint="check the file exists and is UTF-8") from None
+    raw = parse_jsonc(text, relpath)
+    locations = {p: Location(relpath, ln, col) for p, (ln, col) in locate_keys(text).items()}
+    r = _Reader(relpath, locations)
+    if not isinstance(raw, dict):
+        raise ConfigError(f"the top level must be an object, got {_json_type(raw)}", path=relpath, line=1,
+                          hint="wrap the configuration in { ... }")
+    name = r.get(raw, "name", str, "", required=True)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        raise r.fail("/name", f"invalid Worker name '{name}'", "use lowercase letters, digits and dashes")
+    top_db = _databases(r, raw, "", path.parent)
+    top = _environment(r, raw, raw, "", name, top_db, path.parent)
+    envs: dict[str, Environment] = {}
+    for env_name, env_raw in r.get(raw, "env", dict, "", default={}).items():
+        pointer = f"/env/{env_name}"
+        if not isinstance(env_raw, dict):
+            raise r.fail(pointer, f"environment '{env_name}' must be an object, got {_json_type(env_raw)}",
+                         "write it as \"" + env_name + "\": { ... }")
+        env_dbs = _databases(r, env_raw, pointer, path.parent)
+        envs[env_name] = _environment(r, raw, env_raw, env_name, name, env_dbs, path.parent, top=top)
+    return WranglerConfig(
+        path=path.resolve(), relpath=relpath, name=name, main=top.main,
+        compatibility_date=top.compatibility_date,
+        compatibility_flags=tuple(r.get(raw, "compatibility_flags", list, "", default=[])),
+        top=top, envs=envs, raw=raw, locations=locations,
+    )
+
+
+def _environment(r: _Reader, raw: dict[str, Any], obj: dict[str, Any], env_name: str, worker: str,
+                 dbs: tuple[D1Database, ...], base: Path, top: Environment | None = None) -> Environment:
+    pointer = f"/env/{env_name}" if env_name else ""
+    merged = dict(obj)
+    if top is not None:  # inherit what wrangler inherits, unless overridden
+        for key in _INHERITED:
+            if key not in obj and key in raw:
+                merged[key] = raw[key]
+    main = r.get(merged, "main", str, pointer)
+    date = r.get(merged, "compatibility_date", str, pointer)
+    if date is not None and not _DATE.match(date):
+        raise r.fail(f"{pointer}/compatibility_date", f"compatibility_date '{date}' is not YYYY-MM-DD",
+                     "use a date such as \"2025-09-01\"")
+    routes = r.get(merged, "routes", list, pointer, default=[])
+    if "route" in merged:
+        routes = [*routes, merged["route"]]
+    vars_ = r.get(obj, "vars", dict, pointer, default={})
+    own_name = r.get(obj, "name", str, pointer)
+    worker_name = own_name or (f"{worker}-{env_name}" if env_name else worker)
+    missing_b: tuple[str, ...] = ()
+    missing_v: tuple[str, ...] = ()
+    if top is not None:
+        have = {db.binding for db in dbs}
+        missing_b = tuple(db.binding for db in top.d1_databases if db.binding not in have)
+        missing_v = tuple(k for k in top.vars if k not in vars_)
+    return Environment(
+        name=env_name, worker_name=worker_name, main=main, compatibility_date=date, vars=dict(vars_),
+        d1_databases=dbs, routes=tuple(routes), workers_dev=r.get(merged, "workers_dev", bool, pointer),
+        observability=dict(r.get(merged, "observability", dict, pointer, default={})),
+        location=r.loc(pointer) if pointer else Location(r.relpath, 1),
+        missing_bindings=missing_b, missing_vars=missing_v,
+    )
+
+
+def _databases(r: _Reader, obj: dict[str, Any], pointer: str, base: Path) -> tuple[D1Database, ...]:
+    out: list[D1Database] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(r.get(obj, "d1_databases", list, pointer, default=[])):
+        p = f"{pointer}/d1_databases/{i}"
+        if not isinstance(entry, dict):
+            raise r.fail(p, f"d1_databases[{i}] must be an object, got {_json_type(entry)}",
+                         "write {\"binding\": \"DB\", \"database_name\": ..., \"database_id\": ...}")
+        binding = r.get(entry, "binding", str, p, required=True)
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", binding):
+            raise r.fail(f"{p}/binding", f"invalid binding name '{binding}'",
+                         "a binding is a JavaScript identifier such as DB")
+        if binding in seen:
+            raise r.fail(f"{p}/binding", f"binding '{binding}' is declared twice", "give each database its own binding")
+        seen.add(binding)
+        explicit_dir = r.get(entry, "migrations_dir", str, p)
+        mdir = explicit_dir or "migrations"
+        db = D1Database(
+            binding=binding,
+            database_name=r.get(entry, "database_name", str, p),
+            database_id=r.get(entry, "database_id", str, p),
+            preview_database_id=r.get(entry, "preview_database_id", str, p),
+            migrations_dir=mdir,
+            migrations_table=r.get(entry, "migrations_table", str, p, default="d1_migrations"),
+            location=r.loc(p),
+        )
+        directory = (base / mdir).resolve()
+        if explicit_dir is not None and not directory.is_dir():
+            raise r.fail(f"{p}/migrations_dir", f"migrations_dir '{mdir}' does not exist",
+                         f"create {mdir}/ (wrangler d1 migrations create {db.name} <message>) or fix the path")
+        root = Path(r.relpath).parent
+        rel_dir = str(root / mdir) if str(root) != "." else mdir
+        migrations = list_migrations(directory, rel_dir) if directory.is_dir() else ()
+        out.append(replace(db, migrations=migrations))
+    return tuple(out)
