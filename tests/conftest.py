@@ -1,0 +1,42 @@
+"""Shared fixtures: tiny wrangler projects written into tmp dirs."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+MINIMAL_WRANGLER = """\
+{
+  "name": "demo-worker",
+  "main": "src/index.js",
+  "compatibility_date": "2025-01-01",
+  "d1_databases": [
+    {"binding": "DB", "database_name": "demo-db", "database_id": "00000000-0000-0000-0000-000000000001",
+     "migrations_dir": "migrations"},
+  ],
+}
+"""
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Path]:
+    """Write files (relative path -> text, dedented) into a fresh project dir and return it."""
+
+    def make(files: dict[str, str] | None = None, *, with_migrations: bool = True) -> Path:
+        root = tmp_path / "proj"
+        root.mkdir(exist_ok=True)
+        files = {"wrangler.jsonc": MINIMAL_WRANGLER, **(files or {})}
+        if with_migrations:
+            files.setdefault("migrations/0001_init.sql", "CREATE TABLE t (id INTEGER);\n")
+        for rel, text in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text))
+        return root
+
+    return make
