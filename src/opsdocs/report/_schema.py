@@ -58,7 +58,9 @@ def validate(instance: Any, schema: dict[str, Any], pointer: str = "") -> list[s
 
 
 def _validate_object(instance: dict[str, Any], schema: dict[str, Any], pointer: str) -> list[str]:
-    errors = [f"{pointer or '/'}: missing {key!r}" for key in schema.get("required", []) if key not in instance]
+    errors = [
+        f"{pointer or '/'}: missing {key!r}" for key in schema.get("required", []) if key not in instance
+    ]
     props: dict[str, Any] = schema.get("properties", {})
     for key, value in instance.items():
         if key in props:

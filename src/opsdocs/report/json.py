@@ -105,7 +105,11 @@ def read_report(path: Path) -> dict[str, Any] | None:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(
-            f"the report is not valid JSON: {exc.msg}", path=path, line=exc.lineno, col=exc.colno, hint=_FRESH_HINT
+            f"the report is not valid JSON: {exc.msg}",
+            path=path,
+            line=exc.lineno,
+            col=exc.colno,
+            hint=_FRESH_HINT,
         ) from None
     version = data.get("version") if isinstance(data, dict) else None
     if isinstance(version, int) and not isinstance(version, bool) and version != REPORT_VERSION:
@@ -118,7 +122,9 @@ def read_report(path: Path) -> dict[str, Any] | None:
     errors = validate(data, report_schema()) or _summary_mismatch(data)
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(f"not a valid opsdocs report: {errors[0]}{more}", path=path, line=1, hint=_FRESH_HINT)
+        raise ConfigError(
+            f"not a valid opsdocs report: {errors[0]}{more}", path=path, line=1, hint=_FRESH_HINT
+        )
     result: dict[str, Any] = data
     return result
 
@@ -151,7 +157,10 @@ def current_commit(root: Path) -> str | None:
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+        # A grandchild that left the group could hold the pipe open: do not wait on it for long.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.communicate(timeout=1.0)
+        proc.wait()
         return None
     commit = out.decode("ascii", "replace").strip()
     return commit if proc.returncode == 0 and commit else None

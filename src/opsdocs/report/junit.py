@@ -13,12 +13,12 @@ from opsdocs.report.finding import Finding
 __all__ = ["junit_xml", "write_junit"]
 
 # XML 1.0 cannot carry these at all, not even as character references: ANSI colour codes from a tool's
-# output would make the whole file unparseable, so they are shown as \xNN instead.
+# output would make the whole file unparseable, so they are shown as escapes (\x1b) instead.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _clean(text: str) -> str:
-    return _ILLEGAL_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _ILLEGAL_XML.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text)
 
 
 def _first_line(text: str) -> str:
@@ -50,12 +50,11 @@ def junit_xml(findings: Iterable[Finding], *, name: str = "opsdocs") -> str:
     by_kind: dict[str, list[Finding]] = {}
     for f in items:
         by_kind.setdefault(f.kind, []).append(f)
-    root = ET.Element("testsuites", name=_clean(name), time=_seconds(items), **_counts(items))
+    root = ET.Element("testsuites", {"name": _clean(name), "time": _seconds(items), **_counts(items)})
     for kind in sorted(by_kind):
         cases = by_kind[kind]
-        suite = ET.SubElement(
-            root, "testsuite", name=f"{_clean(name)}.{kind}", time=_seconds(cases), **_counts(cases)
-        )
+        attrs = {"name": f"{_clean(name)}.{kind}", "time": _seconds(cases), **_counts(cases)}
+        suite = ET.SubElement(root, "testsuite", attrs)
         for f in cases:
             _testcase(suite, f)
     ET.indent(root)

@@ -1,0 +1,89 @@
+"""``opsdocs verify``: every check of a wrangler project, through the pytest plugin, with reports.
+
+Exit 0 only when nothing failed; 2 for an input error (one located line), 1 for failed checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from opsdocs.report.finding import Finding
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("verify", help="check the docs against reality (runbooks, health, drift, links, workflows)",
+                       description="Rehearse every documented command, run the health checks, the drift rules, "
+                                   "the link check and the workflow audits; write reports.")
+    p.add_argument("--root", type=Path, default=None, help="the wrangler project checkout (default: this repo)")
+    p.add_argument("--base-url", default=None, help="a deployed Worker to health-check (or OPSDOCS_BASE_URL)")
+    p.add_argument("--external", action="store_true", help="check external links too (network)")
+    p.add_argument("--report", type=Path, default=None,
+                   help="JSON report path (default: <root>/.opsdocs/report.json)")
+    p.add_argument("--junit", type=Path, default=None, help="write JUnit XML here")
+    p.add_argument("-k", dest="keyword", default=None, help="only checks whose name matches (pytest -k)")
+    p.add_argument("-m", dest="markexpr", default=None,
+                   help="only checks with these markers, e.g. 'rehearse or health' (pytest -m)")
+    p.add_argument("--plain", action="store_true", help="plain lines, no colours or progress bar")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import pytest
+
+    from opsdocs.project.load import default_root, load_project
+    from opsdocs.pytest_plugin import OpsdocsSession
+    from opsdocs.report.console import ConsoleReporter
+    from opsdocs.report.github import emit_github
+    from opsdocs.site.render import render_pages
+    from opsdocs.steps.parse import collect_steps
+    from opsdocs.verify.context import VerifyContext, VerifyOptions
+
+    root = (args.root or default_root()).resolve()
+    options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
+                            report=args.report or root / ".opsdocs" / "report.json", junit=args.junit)
+    # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
+    project = load_project(root)
+    pages = render_pages(project)
+    collect_steps(pages)
+    ctx = VerifyContext(options, project=project, pages=pages)
+
+    reporter = ConsoleReporter(force_plain=True if args.plain else None)
+    state: dict[str, Any] = {"started": False}
+
+    def on_finding(finding: Finding) -> None:
+        if not state["started"]:
+            reporter.start(total=0)
+            state["started"] = True
+        reporter.advance(finding)
+
+    def on_report(report: dict[str, Any], findings: list[Finding]) -> None:
+        state["report"] = report
+        reporter.finish(report)
+        emit_github(report, findings)
+
+    session = OpsdocsSession(options, ctx=ctx, on_finding=on_finding, on_report=on_report)
+    with tempfile.TemporaryDirectory(prefix="opsdocs-pytest-") as empty:
+        # An empty directory and no ini file: pytest collects only our checks, never a project's own tests.
+        argv = [empty, "--rootdir", empty, "-c", os.devnull, "-p", "no:cacheprovider", "-p", "no:terminal",
+                "-p", "no:warnings", "--noconftest"]
+        if args.keyword:
+            argv += ["-k", args.keyword]
+        if args.markexpr:
+            argv += ["-m", args.markexpr]
+        code = pytest.main(argv, plugins=[session])
+    if code == pytest.ExitCode.INTERRUPTED:
+        print("opsdocs: interrupted", file=sys.stderr)
+        return 130
+    report = state.get("report")
+    if report is None:
+        print(f"opsdocs: verification did not complete (pytest exit {int(code)})", file=sys.stderr)
+        return 1
+    if report["summary"]["passed"] + report["summary"]["failed"] + report["summary"]["skipped"] == 0:
+        print("opsdocs: no checks selected", file=sys.stderr)
+        return 1
+    return 1 if report["summary"]["failed"] else 0

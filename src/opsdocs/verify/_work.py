@@ -1,0 +1,133 @@
+"""The shared pieces of work of a run, one builder per memo key.
+
+Keys: ``runbook:<page>`` (run one runbook in its own sandbox), ``static`` (check every wrangler command
+against the pinned wrangler), ``devserver`` (the one ``wrangler dev`` of the run), ``health:local``,
+``health:deployed``, ``audits`` (zizmor + actionlint), ``site`` (build the site once), ``links``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from opsdocs.errors import EnvironmentProblem
+from opsdocs.report.finding import Finding
+from opsdocs.steps.parse import Runbook, collect_steps
+from opsdocs.verify.context import VerifyContext
+
+_SITE_BUILD_TIMEOUT_S = 600.0
+
+
+def runbooks(ctx: VerifyContext) -> list[Runbook]:
+    """The runbooks of every rendered page, parsed once per run."""
+    cached: list[Runbook] | None = getattr(ctx, "_runbooks", None)
+    if cached is None:
+        cached = [rb for rb in collect_steps(ctx.pages) if rb.steps]
+        ctx._runbooks = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def builder(ctx: VerifyContext, key: str) -> Callable[[], Any]:
+    if key.startswith("runbook:"):
+        page = key.split(":", 1)[1]
+        return lambda: _run_runbook(ctx, page)
+    builders: dict[str, Callable[[VerifyContext], Any]] = {
+        "static": _static, "devserver": _devserver, "health:local": _health_local,
+        "health:deployed": _health_deployed, "audits": _audits, "site": _site, "links": _links,
+    }
+    return lambda: builders[key](ctx)
+
+
+def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
+    from opsdocs.steps.run import run_runbook
+    from opsdocs.steps.sandbox import Sandbox
+
+    runbook = next(rb for rb in runbooks(ctx) if rb.page == page)
+    if all(step.mode == "never" for step in runbook.steps) or (
+        not ctx.options.remote_enabled and all(s.mode != "rehearse" for s in runbook.steps)
+    ):
+        # Nothing will execute: no sandbox needed.
+        return run_runbook(runbook, None, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
+    with Sandbox(ctx.project, env=ctx.options.env) as sandbox:
+        return run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
+
+
+def _static(ctx: VerifyContext) -> list[Finding]:
+    from opsdocs.steps.static import WranglerHelp, check_step_static
+
+    helper = WranglerHelp.for_version(ctx.project.root)
+    steps = [step for rb in runbooks(ctx) for step in rb.steps]
+    helper.prefetch(steps)
+    return [f for step in steps for f in check_step_static(step, ctx.project, helper)]
+
+
+def _devserver(ctx: VerifyContext) -> str:
+    from opsdocs.devserver import DevServer
+
+    server = ctx.enter(DevServer(ctx.project, env=ctx.options.env))
+    return str(server.base_url)
+
+
+def _health_local(ctx: VerifyContext) -> list[Finding]:
+    from opsdocs.health import run_health_checks
+
+    checks = ctx.project.health_checks
+    try:
+        base_url = ctx.get("devserver", builder(ctx, "devserver"))
+    except EnvironmentProblem as err:
+        return [Finding(f"health:{c.name}@local", "health", "failed", str(c.location),
+                        f"local wrangler dev did not start: {err}") for c in checks]
+    return [_relabel(f, base_url, "local") for f in run_health_checks(checks, base_url)]
+
+
+def _health_deployed(ctx: VerifyContext) -> list[Finding]:
+    from opsdocs.health import run_health_checks
+
+    url = ctx.options.deployed_url
+    if not url:
+        why = "no deployed URL: pass --base-url or set OPSDOCS_BASE_URL to check the deployed Worker"
+        return [Finding(f"health:{c.name}@deployed", "health", "skipped", str(c.location), why)
+                for c in ctx.project.health_checks]
+    return [_relabel(f, url, "deployed") for f in run_health_checks(ctx.project.health_checks, url)]
+
+
+def _relabel(finding: Finding, base_url: str, label: str) -> Finding:
+    """Stable ids: the local server's port changes every run, the report should not."""
+    ident = finding.id.split("@", 1)[0] + f"@{label}"
+    return Finding(ident, finding.kind, finding.status, finding.location,
+                   finding.message.replace(base_url.rstrip("/"), f"<{label}>") if label == "local" else finding.message,
+                   finding.duration_s)
+
+
+def _audits(ctx: VerifyContext) -> list[Finding]:
+    from opsdocs.audits import run_workflow_audits
+
+    return run_workflow_audits(ctx.project.root, ctx.project.root / ".github" / "workflows")
+
+
+def _site(ctx: VerifyContext) -> Path:
+    from opsdocs.steps._proc import run
+
+    site_dir = ctx.options.site_dir or ctx.tmpdir("site")
+    cmd = [sys.executable, "-c", "import sys; from opsdocs.cli import main; sys.exit(main())",
+           "build", "--root", str(ctx.project.root), "--site-dir", str(site_dir)]
+    result = run(cmd, cwd=Path.cwd(), env=ctx.options.env, timeout_s=_SITE_BUILD_TIMEOUT_S)
+    if result.exit_code != 0 or result.timed_out:
+        tail = ctx.masker.mask(result.output.strip().splitlines()[-1] if result.output.strip() else "")
+        raise EnvironmentProblem(f"the site did not build: {tail}", hint="run `opsdocs build` to see why")
+    return Path(site_dir)
+
+
+def _links(ctx: VerifyContext) -> list[Finding]:
+    from opsdocs.links import check_site_links
+
+    start = time.perf_counter()
+    try:
+        site = ctx.get("site", builder(ctx, "site"))
+    except EnvironmentProblem as err:
+        return [Finding("link:site-build", "link", "failed", "mkdocs.yml:1", str(err), time.perf_counter() - start)]
+    cache = ctx.project.root / ".opsdocs" / "cache" / "external-links.json"
+    return check_site_links(site, external=ctx.options.external, cache_path=cache)

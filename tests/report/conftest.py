@@ -1,0 +1,51 @@
+"""Shared findings for the report tests: interleaved statuses, so ordering has something to do."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from opsdocs.report import Finding, build_report
+
+
+@pytest.fixture
+def findings() -> list[Finding]:
+    return [
+        Finding("link:docs/index.md:3", "link", "passed", "docs/index.md:3", "ok", 0.01),
+        Finding(
+            "runbook:docs/migrations.md:42",
+            "runbook",
+            "failed",
+            "docs/migrations.md:42",
+            "expected 'No migrations'\ngot: Migration 0002_add.sql failed",
+            1.25,
+        ),
+        Finding("health:/healthz", "health", "skipped", "checks/health.yml:7", "no server", 0.0),
+        Finding(
+            "drift:undocumented-secret:FOO",
+            "drift",
+            "failed",
+            ".github/workflows/deploy.yml:19",
+            "secret FOO | used but not documented",
+            0.002,
+        ),
+        Finding("workflow:actionlint", "workflow", "passed", "", "clean", 0.5),
+        Finding(
+            "runbook:docs/rollback.md:10", "runbook", "skipped", "docs/rollback.md:10", "remote_read", 0.0
+        ),
+        Finding("runbook:docs/migrations.md:50", "runbook", "passed", "docs/migrations.md:50", "ok", 0.3),
+    ]
+
+
+@pytest.fixture
+def report(findings: list[Finding]) -> dict[str, Any]:
+    return build_report(
+        findings,
+        root=Path("/srv/app"),
+        started_at=datetime(2026, 5, 1, 12, 30, 5, tzinfo=timezone.utc),
+        duration_s=2.34567,
+        commit="0123456789abcdef0123456789abcdef01234567",
+    )
