@@ -112,13 +112,10 @@ class _Ctx:
 
     def value(self, node: yaml.Node) -> Any:
         # A fresh constructor per value: plain Python data, YAML 1.1 rules as yaml.safe_load applies them.
-        loader = yaml.SafeLoader("")
         try:
-            return loader.construct_document(node)
+            return yaml.SafeLoader("").construct_document(node)  # type: ignore[no-untyped-call]
         except yaml.constructor.ConstructorError as exc:
             raise self.error(node, f"invalid value: {exc.problem}", hint="use plain YAML scalars") from None
-        finally:
-            loader.dispose()
 
     def check(self, item: yaml.Node) -> HealthCheck:
         if not isinstance(item, yaml.MappingNode):
