@@ -1,0 +1,160 @@
+"""``opsdocs build`` and ``opsdocs serve``: MkDocs in-process with this checkout's mkdocs.yml.
+
+``--root`` points the pages at another wrangler checkout (through ``$OPSDOCS_ROOT``, which the macros
+read). Builds are strict. Every failure is one line (``docs/rollback.md:12: undefined variable 'foo'``)
+and a non-zero exit; MkDocs' warnings are printed one per line, its info chatter only with ``-v``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from opsdocs.errors import ConfigError, OpsdocsError
+from opsdocs.project.load import SITE_ROOT
+
+CONFIG_FILE = SITE_ROOT / "mkdocs.yml"
+ERROR_MACRO = 100  # mkdocs-macros' exit code when it fails on its own
+
+
+def register(subparsers: Any) -> None:
+    build = subparsers.add_parser("build", help="build the site (strict) into site/",
+                                  description="Render every page from the live config and build the site.")
+    _common(build)
+    build.add_argument("--site-dir", type=Path, help=f"output directory (default: {SITE_ROOT / 'site'})")
+    build.set_defaults(handler=run_build)
+    serve = subparsers.add_parser("serve", help="preview the site with live reload",
+                                  description="Serve the site; edits to pages or config reload it.")
+    _common(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="IP:PORT (default: 127.0.0.1:8000)")
+    serve.set_defaults(handler=run_serve)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path,
+                        help="wrangler project the pages describe (default: $OPSDOCS_ROOT, else this checkout)")
+    parser.add_argument("--config-file", type=Path, default=CONFIG_FILE,
+                        help="the site's mkdocs.yml (default: this checkout's); its folder holds docs/ and runbooks/")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
+
+
+class _OneLine(logging.Handler):
+    """MkDocs log records as single lines on stderr. Errors are held back: when the cause is one of
+    ours, MkDocs' own wording of it ("Error reading page ...") would only repeat it."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.errors: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        lines = record.getMessage().strip().splitlines()
+        message = lines[0] if lines else ""
+        if record.levelno >= logging.ERROR:
+            self.errors.append(f"error: {message}")
+        elif record.levelno >= logging.WARNING:
+            print(f"{record.levelname.lower()}: {message}", file=sys.stderr)
+        else:
+            print(message, file=sys.stderr)
+
+    def flush_errors(self) -> None:
+        for message in self.errors:
+            print(message, file=sys.stderr)
+        self.errors.clear()
+
+
+@contextlib.contextmanager
+def _mkdocs_env(root: Path | None, verbose: bool, config_file: Path) -> Iterator[_OneLine]:
+    if not config_file.is_file():
+        raise ConfigError("no mkdocs.yml here", path=config_file, hint="pass --config-file PATH/mkdocs.yml")
+    if root is not None and not root.is_dir():
+        raise ConfigError("project root is not a directory", path=root,
+                          hint="pass --root with the path of a wrangler project checkout")
+    saved = {k: os.environ.get(k) for k in ("OPSDOCS_ROOT", "NO_MKDOCS_2_WARNING")}
+    if root is not None:
+        os.environ["OPSDOCS_ROOT"] = str(root.resolve())
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    logger = logging.getLogger("mkdocs")
+    handler = _OneLine(logging.INFO if verbose else logging.WARNING)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _ours(exc: BaseException) -> OpsdocsError | None:
+    """The OpsdocsError behind an MkDocs exception (MkDocs re-raises page errors as a bare Abort)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OpsdocsError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _run(action: Callable[[], None], log: _OneLine) -> int:
+    """Run an MkDocs action: our errors are re-raised for main() to print as one line (exit 2),
+    MkDocs' own failures print their log lines and exit 1."""
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        action()
+    except MkDocsException as exc:
+        ours = _ours(exc)
+        if ours is not None:
+            raise ours from None
+        log.flush_errors()
+        print(f"opsdocs: {exc}", file=sys.stderr)
+        return 1
+    except SystemExit as exc:
+        if exc.code != ERROR_MACRO:
+            raise
+        log.flush_errors()
+        print("opsdocs: a macro failed while rendering a page title", file=sys.stderr)
+        return 1
+    log.flush_errors()
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = (args.site_dir or SITE_ROOT / "site").resolve()
+
+    def action() -> None:
+        config = load_config(config_file=str(args.config_file), strict=True, site_dir=str(site_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+    with _mkdocs_env(args.root, args.verbose, args.config_file) as log:
+        code = _run(action, log)
+    if code == 0:
+        print(f"opsdocs: built {site_dir}", file=sys.stderr)
+    return code
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+
+    with _mkdocs_env(args.root, True, args.config_file) as log:
+        return _run(lambda: serve(config_file=str(args.config_file), dev_addr=args.dev_addr, strict=True), log)

@@ -1,0 +1,96 @@
+"""The one Jinja environment pages are rendered with, and errors mapped to ``page:line``.
+
+mkdocs-macros on a macro error prints a Markdown blob and calls ``exit(100)`` without a line number, so
+both the MkDocs build (``macros.on_pre_page_macros``) and :func:`opsdocs.site.render.render_pages`
+render through :func:`render_markdown`: same settings as the plugin's environment (StrictUndefined,
+default delimiters, includes from ``docs/``), same context, and a :class:`PageError` naming the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError
+from jinja2.exceptions import UndefinedError
+
+from opsdocs.errors import OpsdocsError, PageError
+
+_HINT = "the variables and macros pages can use are listed in src/opsdocs/site/macros.py"
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+
+
+def make_environment(docs_dir: Path, context: Mapping[str, Any]) -> Environment:
+    """An environment like mkdocs-macros builds with ``on_undefined: strict``, globals = ``context``."""
+    env = Environment(loader=FileSystemLoader(str(docs_dir)), undefined=StrictUndefined)
+    env.globals.update(context)
+    return env
+
+
+def render_markdown(env: Environment, source: str, relpath: str, *, first_line: int = 1) -> str:
+    """``source`` rendered; any error becomes a PageError at ``relpath:line`` (``first_line`` is the
+    source line the text starts on, after a stripped front matter)."""
+    try:
+        return env.from_string(source).render()
+    except OpsdocsError as err:  # a macro refused (e.g. unknown environment): point at the call
+        line = _template_line(err.__traceback__)
+        if err.path is None and line is not None:
+            err.path, err.line = relpath, line + first_line - 1
+        raise
+    except TemplateSyntaxError as err:
+        line = (err.lineno or 1) + first_line - 1
+        raise PageError(f"template syntax error: {err.message}", path=relpath, line=line,
+                        hint="check the {{ }} / {% %} pairs on that line") from None
+    except Exception as err:  # noqa: BLE001 - any macro failure is a page error, never a traceback
+        message = _message(err)
+        line = _template_line(err.__traceback__)
+        if line is None:
+            line = _guess_line(source, message)
+        col = _column(source, line, message)
+        raise PageError(message, path=relpath, line=line + first_line - 1, col=col, hint=_HINT) from None
+
+
+def _message(err: Exception) -> str:
+    text = str(err)
+    if isinstance(err, UndefinedError):
+        m = _UNDEFINED.match(text)
+        return f"undefined variable '{m.group(1)}'" if m else text
+    return f"macro error: {type(err).__name__}: {text}"
+
+
+def _template_line(tb: TracebackType | None) -> int | None:
+    """Jinja rewrites tracebacks so template frames carry the template's line number."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _names(message: str) -> list[str]:
+    return re.findall(r"'([^']+)'", message)
+
+
+def _guess_line(source: str, message: str) -> int:
+    """Fallback: the first line inside ``{{ }}`` or ``{% %}`` naming the culprit."""
+    for name in _names(message):
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        for number, text in enumerate(source.splitlines(), start=1):
+            if ("{{" in text or "{%" in text) and pattern.search(text):
+                return number
+    return 1
+
+
+def _column(source: str, line: int, message: str) -> int | None:
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    for name in _names(message):
+        m = re.search(rf"\b{re.escape(name)}\b", lines[line - 1])
+        if m:
+            return m.start() + 1
+    return None

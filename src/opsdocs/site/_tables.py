@@ -1,0 +1,147 @@
+"""Markdown tables generated from the Project: the pages show config, they never retype it."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from opsdocs.project.model import D1Database, Environment, Job, Project, SecretRef
+
+_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+NONE = "—"
+
+
+def cell(text: object) -> str:
+    """Plain text as one table cell (Markdown specials escaped, newlines as ``<br>``)."""
+    escaped = _SPECIAL.sub(r"\\\1", html.escape(str(text).strip(), quote=False))
+    return "<br>".join(line.rstrip() for line in escaped.splitlines()) or NONE
+
+
+def prose(text: str) -> str:
+    """Authored Markdown (checks/secrets.yml) kept as Markdown, made safe for one table cell."""
+    return " ".join(text.split()).replace("|", "\\|") or NONE
+
+
+def code(text: object) -> str:
+    """Inline code for one value; ``|`` is written as an entity so it cannot end the cell."""
+    value = str(text)
+    if not value:
+        return NONE
+    return "<code>" + html.escape(value).replace("|", "&#124;") + "</code>"
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def env_label(env: Environment) -> str:
+    return "top level" if env.is_top_level else code(f"env.{env.name}")
+
+
+def _uses(refs: Iterable[SecretRef]) -> str:
+    return "<br>".join(f"{code(r.job or '(workflow)')} at {code(r.location)}" for r in refs)
+
+
+def _readable_from(project: Project, refs: Sequence[SecretRef]) -> str:
+    envs = sorted({_job_env(project, r) or "" for r in refs})
+    parts = [f"environment {code(e)}" if e else "repository" for e in envs]
+    return "<br>".join(parts)
+
+
+def _job_env(project: Project, ref: SecretRef) -> str | None:
+    wf = project.workflow(ref.workflow)
+    job = wf.jobs.get(ref.job) if wf and ref.job else None
+    return job.environment if job else None
+
+
+def secrets_table(project: Project) -> str:
+    """Secret → every use (``file:line``) → GitHub environment → token permissions → rotation."""
+    rows = []
+    for name, refs in project.secrets.items():
+        doc = project.secret_docs.get(name)
+        perms = "<br>".join(prose(p) for p in doc.permissions) if doc and doc.permissions else NONE
+        rotation = prose(doc.rotation) if doc else "⚠️ not documented in " + code("checks/secrets.yml")
+        rows.append((code(name), _uses(refs), _readable_from(project, refs), perms, rotation))
+    return table(("Secret", "Used by (job at file:line)", "Read by jobs in", "Token permissions",
+                  "Rotation"), rows)
+
+
+def databases_table(project: Project) -> str:
+    rows = [
+        (env_label(env), code(db.binding), code(db.database_name or ""), code(db.database_id or ""),
+         code(db.migrations_dir), code(db.migrations_table), code(db.location))
+        for env in project.wrangler.environments for db in env.d1_databases
+    ]
+    return table(("Environment", "Binding", "Database name", "Database id", "Migrations dir",
+                  "Migrations table", "Defined at"), rows)
+
+
+def bindings_table(project: Project) -> str:
+    """Every binding and var per environment, and what an environment failed to repeat."""
+    rows = []
+    for env in project.wrangler.environments:
+        for db in env.d1_databases:
+            rows.append((env_label(env), code(db.binding), "D1 database", code(db.name)))
+        for var in env.vars:
+            rows.append((env_label(env), code(var), "variable", code(_short(env.vars[var]))))
+        for missing in (*env.missing_bindings, *env.missing_vars):
+            rows.append((env_label(env), code(missing), "⚠️ **missing**: not inherited", NONE))
+    return table(("Environment", "Binding", "Kind", "Value / resource"), rows)
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def environments_table(project: Project) -> str:
+    """Wrangler environments: Worker deployed, flag, bindings, missing bindings flagged."""
+    rows = []
+    for env in project.wrangler.environments:
+        dbs = "<br>".join(f"{code(db.binding)} → {code(db.name)}" for db in env.d1_databases) or NONE
+        missing = ", ".join(code(b) for b in (*env.missing_bindings, *env.missing_vars))
+        rows.append((env_label(env), code(env.worker_name), code(env.env_flag) if env.env_flag else NONE,
+                     dbs, f"⚠️ {missing}" if missing else "✅ none", code(env.location)))
+    return table(("Environment", "Worker", "Flag", "D1 bindings", "Missing bindings", "Defined at"), rows)
+
+
+def github_environments_table(project: Project) -> str:
+    """GitHub environments with the jobs that use them and the secrets those jobs read."""
+    rows = []
+    for name, jobs in project.github_environments.items():
+        ids = {(j.workflow, j.id) for j in jobs}
+        secrets = sorted({r.name for r in project.secret_refs if (r.workflow, r.job) in ids})
+        rows.append((code(name), "<br>".join(f"{code(j.id)} ({code(j.location)})" for j in jobs),
+                     ", ".join(code(s) for s in secrets) or NONE))
+    return table(("GitHub environment", "Jobs (file:line)", "Secrets read by those jobs"), rows)
+
+
+def migrations_table(db: D1Database) -> str:
+    rows = [(cell(m.number if m.number is not None else "⚠️ unnumbered"), code(m.name), code(m.location.path))
+            for m in db.migrations]
+    return table(("#", "Migration", "File"), rows) if rows else f"*No migrations in {code(db.migrations_dir)} yet.*"
+
+
+def _permissions(value: dict[str, str] | str | None) -> str:
+    if value is None:
+        return "inherited"
+    if isinstance(value, str):
+        return code(value)
+    return "<br>".join(code(f"{k}: {v}") for k, v in value.items()) or code("{}")
+
+
+def jobs_table(project: Project) -> str:
+    rows = [(code(j.workflow), code(j.id), cell(j.name or ""), ", ".join(code(n) for n in j.needs) or NONE,
+             code(j.environment) if j.environment else NONE, _permissions(j.permissions), _timeout(j))
+            for j in project.jobs]
+    return table(("Workflow", "Job", "Name", "Needs", "Environment", "Permissions", "Timeout"), rows)
+
+
+def _timeout(job: Job) -> str:
+    if job.uses:
+        return f"(calls {code(job.uses)})"
+    return f"{job.timeout_minutes} min" if job.timeout_minutes is not None else "⚠️ 360 min (default)"

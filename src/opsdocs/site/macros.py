@@ -1,0 +1,87 @@
+"""mkdocs-macros module: what pages can write inside ``{{ }}``.
+
+Loaded by ``plugins: - macros: modules: [opsdocs.site.macros]``. The Project is loaded once per build
+(``load_project`` of ``$OPSDOCS_ROOT``, else this checkout); a ConfigError fails the build with its one
+``path:line:col`` line. Never type a config value in a page: use these.
+
+Values
+    ``project``              the whole :class:`~opsdocs.project.model.Project`
+    ``wrangler_config``      the parsed wrangler.jsonc (``.name``, ``.relpath``, ``.compatibility_date``)
+    ``worker``               the top-level Worker (:class:`Environment`: ``.worker_name``, ``.vars``...)
+    ``envs``                 named wrangler environments by name (``envs.production.worker_name``)
+    ``environments``         top level first, then every ``env.*``
+    ``db``                   the first top-level D1 database (``.name``, ``.binding``, ``.database_id``,
+                             ``.migrations_dir``, ``.migrations_table``, ``.migrations``)
+    ``databases``            every D1 database in every environment
+    ``workflows``, ``jobs``  workflows; every job by id (``jobs.migrate.timeout_minutes``)
+    ``secrets``              secret name -> its uses (``file:line``); ``secret_docs``: checks/secrets.yml
+    ``github_environments``  GitHub environment -> jobs using it
+    ``health_checks``        checks/health.yml
+    ``pipeline``             the deploy pipeline's roles: ``.workflow``, ``.quality``, ``.migrate``,
+                             ``.deploy`` (jobs), ``.health_step``, ``.rollback_step``, ``.github_env``
+    ``target``, ``target_db`` the wrangler environment the pipeline deploys, and its first database
+                             (``pipeline.token_secret``/``account_secret``/``read_token_secret``: secret names)
+    ``cf_env``               ``cf_env.token`` / ``cf_env.account``: the variables wrangler reads credentials from
+
+Macros (return Markdown or a command)
+    ``wrangler(*words, env=None)``  ``npx wrangler d1 ... --env NAME`` (refuses an unknown env)
+    ``cmd(*words)``                 any command, quoted as needed
+    ``secrets_table()``, ``secret_sections(level=3)``, ``bindings_table()``, ``databases_table()``,
+    ``environments_table()``, ``github_environments_table()``, ``migrations_table(db=db)``,
+    ``jobs_table()``, ``health_checks_table()``, ``pipeline_mermaid(direction="LR")``,
+    ``status()`` (the last report), ``drift_rules(level=2)``, ``code(value)`` (inline code, table-safe)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from opsdocs.errors import OpsdocsError
+from opsdocs.site.render import page_context, render_source, split_front_matter
+
+__all__ = ["define_env", "on_pre_page_macros"]
+
+_RENDERED = "_opsdocs_rendered"
+
+
+def define_env(env: Any) -> None:
+    """Register the context with the plugin (also what ``macros_info`` lists)."""
+    site_root = Path(env.conf["config_file_path"]).resolve().parent
+    try:
+        context = page_context(site_root)
+    except OpsdocsError as err:
+        # PluginError: a clean one-line failure under plain `mkdocs build` too; `opsdocs build` unwraps it.
+        raise PluginError(str(err)) from err
+    for name, value in context.items():
+        if callable(value) and not isinstance(value, type):
+            env.macro(value, name)
+        else:
+            env.variables[name] = value
+
+
+def on_pre_page_macros(env: Any) -> None:
+    """Render the page ourselves (same environment as ``render_pages``) so an error names page:line,
+    then tell the plugin the page is done: rendering twice would re-expand any ``{{`` in the output."""
+    page = env.page
+    site_root = Path(env.conf["config_file_path"]).resolve().parent
+    relpath = _relpath(Path(page.file.abs_src_path), site_root)
+    try:
+        env.markdown = render_source(site_root, env.markdown, relpath, first_line=_body_line(page))
+    except OpsdocsError as err:
+        raise PluginError(str(err)) from err
+    page.meta["render_macros"] = False  # the plugin's copy of the page shares this dict
+
+
+def _relpath(path: Path, site_root: Path) -> str:
+    try:
+        return path.resolve().relative_to(site_root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _body_line(page: Any) -> int:
+    """First source line of the Markdown MkDocs hands over (after a YAML front matter)."""
+    return split_front_matter(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))[1]

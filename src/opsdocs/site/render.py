@@ -1,0 +1,76 @@
+"""Render every page exactly as the built site shows it, without running MkDocs.
+
+The steps and drift checks read :func:`render_pages`; the MkDocs build renders through the same
+:func:`render_source` (see :mod:`opsdocs.site.macros`), so a check sees what a reader copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.utils.meta import get_data
+
+from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.model import Project
+from opsdocs.site._context import build_context
+from opsdocs.site._jinja import make_environment, render_markdown
+from opsdocs.site.pages import RenderedPage
+
+__all__ = ["page_context", "page_files", "render_pages", "render_source", "split_front_matter"]
+
+# One environment per Project value; load_project is memoised, so one per build (a reload makes a new one).
+_ENVS: dict[int, tuple[Project, Environment]] = {}
+
+
+def page_context(site_root: Path | None = None, root: Path | None = None) -> dict[str, Any]:
+    """The variables and macros pages are rendered with (root: ``$OPSDOCS_ROOT``, else this checkout)."""
+    return build_context(load_project(root, site_root=site_root or SITE_ROOT))
+
+
+def _environment(project: Project) -> Environment:
+    cached = _ENVS.get(id(project))
+    if cached is None or cached[0] is not project:
+        if len(_ENVS) > 8:
+            _ENVS.clear()
+        cached = (project, make_environment(project.docs_dir, build_context(project)))
+        _ENVS[id(project)] = cached
+    return cached[1]
+
+
+def render_source(site_root: Path, source: str, relpath: str, *, first_line: int = 1,
+                  project: Project | None = None) -> str:
+    """One page's Markdown (front matter already removed) after the macros; PageError at page:line."""
+    project = project or load_project(site_root=site_root)
+    return render_markdown(_environment(project), source, relpath, first_line=first_line)
+
+
+def split_front_matter(source: str) -> tuple[str, int]:
+    """The Markdown MkDocs renders (YAML front matter removed, as MkDocs does) and its first line."""
+    body, _meta = get_data(source)
+    if body == source:
+        return source, 1
+    return body, source.count("\n") - body.count("\n") + 1
+
+
+def page_files(site_root: Path) -> Iterator[tuple[str, Path]]:
+    """``(relpath, path)`` of every page: ``docs/**/*.md`` then ``runbooks/*.md``, sorted."""
+    for sub, pattern in (("docs", "**/*.md"), ("runbooks", "*.md")):
+        base = site_root / sub
+        if base.is_dir():
+            for path in sorted(base.glob(pattern)):
+                yield path.relative_to(site_root).as_posix(), path
+
+
+def render_pages(project: Project, site_root: Path | None = None) -> tuple[RenderedPage, ...]:
+    """Every page of the site, rendered with the build's context; the first error is raised."""
+    site = Path(site_root) if site_root is not None else project.docs_dir.parent
+    pages = []
+    for relpath, path in page_files(site):
+        source = path.read_text(encoding="utf-8-sig")
+        body, first_line = split_front_matter(source)
+        text = render_source(site, body, relpath, first_line=first_line, project=project)
+        pages.append(RenderedPage(relpath=relpath, path=path, source=source, text=text))
+    return tuple(pages)

@@ -1,0 +1,39 @@
+"""Helpers for the site tests: run `opsdocs build` in-process, copy this project to edit it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from opsdocs.cli import main
+from opsdocs.project.load import SITE_ROOT
+
+
+@dataclass(frozen=True)
+class Build:
+    code: int
+    stderr: str
+    site: Path
+
+    def page(self, url: str) -> str:
+        """HTML of a page by its URL path (``""`` for the home page, ``"rollback"``...)."""
+        return (self.site / url / "index.html").read_text(encoding="utf-8")
+
+
+def run_build(*args: str, site: Path) -> Build:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["build", "--site-dir", str(site), *args])
+    return Build(code, err.getvalue(), site)
+
+
+def copy_project(dest: Path) -> Path:
+    """This repo's config (wrangler.jsonc, workflows, migrations, checks) in ``dest``: a project to edit."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SITE_ROOT / "wrangler.jsonc", dest / "wrangler.jsonc")
+    for sub in (".github/workflows", "migrations", "checks", "worker"):
+        shutil.copytree(SITE_ROOT / sub, dest / sub)
+    return dest
