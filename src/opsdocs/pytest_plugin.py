@@ -27,6 +27,9 @@ _MARKERS = {
     "drift": "a drift rule: docs against config",
     "workflow": "a workflow audit (zizmor, actionlint)",
     "links": "the built site's links",
+    # every item is also marked with its kind
+    "runbook": "a runbook step (any mode)",
+    "link": "a link check",
 }
 
 

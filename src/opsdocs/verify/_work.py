@@ -51,23 +51,30 @@ def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
     ):
         # Nothing will execute: no sandbox needed.
         return run_runbook(runbook, None, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
-    with Sandbox(ctx.project, env=ctx.options.env) as sandbox:
+    with Sandbox(ctx.project) as sandbox:
         return run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
 
 
 def _static(ctx: VerifyContext) -> list[Finding]:
-    from opsdocs.steps.static import WranglerHelp, check_step_static
+    from opsdocs.project.load import SITE_ROOT
+    from opsdocs.steps.static import WranglerHelp, check_step_static, wrangler_paths
 
-    helper = WranglerHelp.for_version(ctx.project.root)
+    try:
+        helper = WranglerHelp.for_version(ctx.project.root)
+    except EnvironmentProblem:  # another checkout without node_modules: use the wrangler opsdocs pins
+        helper = WranglerHelp.for_version(SITE_ROOT)
     steps = [step for rb in runbooks(ctx) for step in rb.steps]
-    helper.prefetch(steps)
+    helper.prefetch(wrangler_paths(steps))
     return [f for step in steps for f in check_step_static(step, ctx.project, helper)]
 
 
 def _devserver(ctx: VerifyContext) -> str:
     from opsdocs.devserver import DevServer
+    from opsdocs.steps.sandbox import Sandbox
 
-    server = ctx.enter(DevServer(ctx.project, env=ctx.options.env))
+    # The server's sandbox is its own: runbooks may damage their data on purpose (the drills).
+    sandbox = ctx.enter(Sandbox(ctx.project))
+    server = ctx.enter(DevServer(sandbox, masker=ctx.masker))
     return str(server.base_url)
 
 

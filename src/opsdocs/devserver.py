@@ -1,0 +1,163 @@
+"""One local ``wrangler dev`` (workerd + a local D1) in a sandbox, for health checks and drills.
+
+Start-up: apply every top-level database's migrations locally (so ``/health`` has its tables), start
+``wrangler dev`` on a free loopback port, poll until it answers. Exit kills the whole process group:
+wrangler, esbuild and every workerd. A server that does not come up is an EnvironmentProblem showing
+the last lines wrangler logged, never a hang.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from types import TracebackType
+
+import httpx
+
+from opsdocs.errors import ConfigError, EnvironmentProblem
+from opsdocs.project.model import Project
+from opsdocs.steps._proc import ProcessGroup, start
+from opsdocs.steps.masking import Masker
+from opsdocs.steps.sandbox import Sandbox
+
+__all__ = ["DevServer", "free_port"]
+
+STARTUP_TIMEOUT_S = 60.0
+MIGRATE_TIMEOUT_S = 120.0
+_LOG_LINES = 20
+# wrangler's banner, box rules and the path of a log file inside a sandbox that is about to be deleted
+_NOISE = re.compile(r"⛅️ wrangler|^[\s─│╵╷]*$|Logs were written to")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _port_taken(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+class DevServer:
+    """``with DevServer(sandbox) as dev: httpx.get(dev.base_url + "/health")``."""
+
+    host = "127.0.0.1"
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        port: int | None = None,
+        startup_timeout_s: float = STARTUP_TIMEOUT_S,
+        migrate: bool = True,
+        masker: Masker | None = None,
+    ) -> None:
+        self.sandbox = sandbox
+        self.port = port
+        self.startup_timeout_s = startup_timeout_s
+        self.migrate = migrate
+        self._mask = masker if masker is not None else Masker.from_env(sandbox.project)
+        self._group: ProcessGroup | None = None
+
+    @property
+    def project(self) -> Project:
+        return self.sandbox.project
+
+    @property
+    def base_url(self) -> str:
+        if self._group is None or self.port is None:
+            raise RuntimeError("DevServer used outside its `with` block")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def pgid(self) -> int | None:
+        """The process group of wrangler and its workerd children (None when not running)."""
+        return self._group.pgid if self._group is not None else None
+
+    def logs(self) -> str:
+        """What wrangler dev printed so far (masked)."""
+        return self._mask(self._group.output()) if self._group is not None else ""
+
+    def __enter__(self) -> DevServer:
+        if not self.sandbox.wrangler_bin.exists():
+            raise EnvironmentProblem("wrangler is not installed in node_modules", hint="run npm ci")
+        if self.migrate:
+            self._apply_migrations()
+        if self.port is None:
+            self.port = free_port(self.host)
+        elif _port_taken(self.host, self.port):
+            raise EnvironmentProblem(f"port {self.port} on {self.host} is already in use",
+                                     hint="stop what listens there, or leave the port out to pick a free one")
+        argv = [str(self.sandbox.wrangler_bin), "dev", "--ip", self.host, "--port", str(self.port),
+                "--show-interactive-dev-session=false", "--persist-to", str(self.sandbox.state_dir)]
+        self._group = start(argv, cwd=self.sandbox.root, env=self.sandbox.env())
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._group is not None:
+            self._group.close()
+
+    # --- start-up --------------------------------------------------------------------------------
+
+    def _apply_migrations(self) -> None:
+        seen: set[str] = set()
+        for db in self.project.wrangler.top.d1_databases:
+            if db.name in seen:
+                continue
+            seen.add(db.name)
+            result = self.sandbox.run(f"npx wrangler d1 migrations apply '{db.name}' --local",
+                                      MIGRATE_TIMEOUT_S)
+            if result.exit_code != 0 or result.timed_out:
+                why = "timed out" if result.timed_out else f"exit code {result.exit_code}"
+                raise ConfigError(
+                    f"local migrations of {db.name} failed ({why}): {self._last_lines(result.output)}",
+                    path=db.location.path, line=db.location.line,
+                    hint=f"run `npx wrangler d1 migrations apply {db.name} --local` to see the whole error",
+                )
+
+    def _wait_ready(self) -> None:
+        assert self._group is not None
+        deadline = time.monotonic() + self.startup_timeout_s
+        with httpx.Client(timeout=2.0, trust_env=False) as client:  # loopback: never via a proxy
+            while time.monotonic() < deadline:
+                code = self._group.poll()
+                if code is not None:
+                    raise self._problem(f"wrangler dev exited with code {code} before answering")
+                try:
+                    client.get(self.base_url + "/")
+                    return  # any HTTP answer (even 404/500) means workerd is serving
+                except httpx.TransportError:
+                    time.sleep(0.25)
+        raise self._problem(f"wrangler dev did not answer on {self.base_url} within "
+                            f"{self.startup_timeout_s:g} s")
+
+    def _problem(self, message: str) -> EnvironmentProblem:
+        log = self._group.output() if self._group is not None else ""
+        hint = "is the port taken? is node_modules complete (run npm ci)?"
+        if "EADDRINUSE" in log or "address already in use" in log.lower():
+            hint = f"port {self.port} is already in use; leave the port out to pick a free one"
+        elif "Build failed" in log:
+            hint = "the Worker does not build: fix the error shown (npx wrangler deploy --dry-run shows it too)"
+        return EnvironmentProblem(f"{message}: {self._last_lines(log)}", hint=hint)
+
+    def _last_lines(self, text: str) -> str:
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not _NOISE.search(line)]
+        return self._mask(" | ".join(lines[-_LOG_LINES:])) or "(no output)"

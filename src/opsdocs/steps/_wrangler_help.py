@@ -1,0 +1,148 @@
+"""The pinned wrangler's command tree, read from its ``--help`` and cached per wrangler version.
+
+``.opsdocs/cache/wrangler-help-<version>.json`` holds one entry per command, filled lazily; a new
+wrangler version starts a new file. ``--help`` runs in its own process group with a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from opsdocs.errors import EnvironmentProblem
+from opsdocs.steps import _proc
+from opsdocs.steps._help_text import CommandSpec, FlagSpec, PositionalSpec, parse_help
+
+__all__ = ["CommandSpec", "FlagSpec", "PositionalSpec", "WranglerHelp"]
+
+HELP_TIMEOUT_S = 30.0
+_WORKERS = 4  # 2 cores; --help is mostly Node start-up, a few in parallel still pays
+
+
+class WranglerHelp:
+    """``command(path)`` answers from the cache or runs ``wrangler <path> --help`` once."""
+
+    def __init__(self, wrangler: Path, version: str, cache_file: Path) -> None:
+        self.wrangler = wrangler
+        self.version = version
+        self.cache_file = cache_file
+        self._lock = threading.Lock()
+        self._specs: dict[tuple[str, ...], CommandSpec] = {}
+        self._load()
+
+    @classmethod
+    def for_version(cls, root: Path, *, cache_dir: Path | None = None) -> WranglerHelp:
+        """The wrangler installed in ``root/node_modules`` (or a parent's), cached in ``cache_dir``
+        (default ``root/.opsdocs/cache``)."""
+        root = Path(root).resolve()
+        for base in (root, *root.parents):
+            package = base / "node_modules" / "wrangler" / "package.json"
+            if package.is_file():
+                break
+        else:
+            raise EnvironmentProblem("wrangler is not installed", path=root / "node_modules",
+                                     hint="run `npm ci` in the project checkout")
+        try:
+            version = str(json.loads(package.read_text(encoding="utf-8"))["version"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise EnvironmentProblem(f"cannot read the wrangler version: {exc}", path=package,
+                                     hint="reinstall with `npm ci`") from None
+        wrangler = base / "node_modules" / ".bin" / "wrangler"
+        cache = cache_dir if cache_dir is not None else root / ".opsdocs" / "cache"
+        return cls(wrangler, version, Path(cache) / f"wrangler-help-{version}.json")
+
+    def command(self, path: tuple[str, ...]) -> CommandSpec | None:
+        """The spec of ``wrangler <path>``, or None when wrangler has no such command."""
+        path = tuple(path)
+        with self._lock:
+            if path in self._specs:
+                return self._specs[path]
+        if path:
+            parent = self.command(path[:-1])
+            if parent is None or path[-1] not in parent.subcommands:
+                return None
+        self._fill([path])
+        return self._specs[path]
+
+    def prefetch(self, paths: Iterable[tuple[str, ...]]) -> None:
+        """Fill the cache for many commands, running the missing ``--help`` calls concurrently."""
+        wanted = {tuple(p) for p in paths}
+        depth = 0
+        while True:
+            level = {p[:depth] for p in wanted if len(p) >= depth}
+            if not level:
+                return
+            known = []
+            for p in level:
+                parent = self._specs.get(p[:-1]) if p else None
+                if not p or (parent is not None and p[-1] in parent.subcommands):
+                    known.append(p)
+            self._fill([p for p in known if p not in self._specs])
+            depth += 1
+
+    # -- running wrangler, the cache file ---------------------------------------------------------
+
+    def _fill(self, paths: list[tuple[str, ...]]) -> None:
+        if not paths:
+            return
+        with ThreadPoolExecutor(max_workers=min(_WORKERS, len(paths))) as pool:
+            specs = list(pool.map(self._run_help, paths))
+        with self._lock:
+            for spec in specs:
+                self._specs[spec.path] = spec
+            self._save()
+
+    def _run_help(self, path: tuple[str, ...]) -> CommandSpec:
+        env = {**os.environ, "WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "false",
+               "CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0"}
+        command = " ".join(["wrangler", *path, "--help"])
+        try:
+            with tempfile.TemporaryDirectory(prefix="opsdocs-help-") as cwd:  # no wrangler.jsonc to read
+                result = _proc.run([str(self.wrangler), *path, "--help"], cwd=cwd, env=env,
+                                   timeout_s=HELP_TIMEOUT_S)
+        except OSError as exc:
+            raise EnvironmentProblem(f"cannot run `{command}`: {exc.strerror or exc}", path=self.wrangler,
+                                     hint="install wrangler with `npm ci`") from None
+        if result.timed_out or result.exit_code != 0:
+            why = "timed out" if result.timed_out else f"exited {result.exit_code}"
+            raise EnvironmentProblem(f"`{command}` {why}: {result.output.strip()[-300:]}",
+                                     path=self.wrangler, hint="reinstall wrangler with `npm ci`")
+        return parse_help(path, _proc.strip_ansi(result.output))
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            commands = data["commands"] if data.get("version") == self.version else {}
+            for key, entry in commands.items():
+                path = tuple(key.split()) if key else ()
+                self._specs[path] = CommandSpec.from_json(path, entry)
+        except (OSError, ValueError, KeyError, TypeError):
+            self._specs.clear()  # a missing or damaged cache is rebuilt from --help
+
+    def _save(self) -> None:
+        """Merge with what another process may have written, then replace the file atomically."""
+        merged: dict[str, object] = {}
+        try:
+            old = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            if old.get("version") == self.version:
+                merged.update(old["commands"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+        merged.update({" ".join(p): s.to_json() for p, s in self._specs.items()})
+        payload = json.dumps({"version": self.version, "commands": merged}, sort_keys=True, separators=(",", ":"))
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".wrangler-help-")
+        except OSError:
+            return  # a read-only checkout still works, only slower
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(payload)
+            os.replace(tmp, self.cache_file)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)

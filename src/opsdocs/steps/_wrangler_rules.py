@@ -1,0 +1,112 @@
+"""What each wrangler command touches: the rule table behind ``classify`` (from ../shared/FACTS.md and
+the pinned wrangler 4.86 ``--help``).
+
+Anything not listed here is mutating and remote: a new or misspelt subcommand must fail safe.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Target = Literal["local", "remote"]
+Path = tuple[str, ...]
+
+# Group -> children. A group not listed but present in _TOP_GROUPS has children we do not model.
+GROUPS: dict[Path, frozenset[str]] = {
+    ("d1",): frozenset({"create", "info", "list", "delete", "execute", "export", "time-travel", "migrations",
+                        "insights"}),
+    ("d1", "migrations"): frozenset({"create", "list", "apply"}),
+    ("d1", "time-travel"): frozenset({"info", "restore"}),
+    ("versions",): frozenset({"view", "list", "upload", "deploy", "secret"}),
+    ("versions", "secret"): frozenset({"put", "bulk", "delete", "list"}),
+    ("deployments",): frozenset({"list", "status"}),
+    ("secret",): frozenset({"put", "delete", "list", "bulk"}),
+    ("kv",): frozenset({"namespace", "key", "bulk"}),
+    ("kv", "namespace"): frozenset({"create", "list", "delete", "rename"}),
+    ("kv", "key"): frozenset({"put", "list", "get", "delete"}),
+    ("kv", "bulk"): frozenset({"get", "put", "delete"}),
+    ("r2",): frozenset({"object", "bucket", "sql"}),
+    ("r2", "object"): frozenset({"get", "put", "delete"}),
+    ("triggers",): frozenset({"deploy"}),
+}
+# Top-level commands that take arguments rather than subcommands.
+TOP_LEAVES = frozenset({"docs", "complete", "delete", "deploy", "dev", "init", "login", "logout", "whoami",
+                        "preview", "rollback", "setup", "tail", "types"})
+# Top-level groups whose children are not modelled: the next word is taken as the subcommand.
+OTHER_GROUPS = frozenset({"email", "auth", "ai", "ai-search", "browser", "containers", "dispatch-namespace",
+                          "pages", "queues", "vpc", "workflows", "hyperdrive", "pipelines", "secrets-store",
+                          "vectorize", "cert", "mtls-certificate", "tunnel"})
+
+# Always remote, never changes anything.
+REMOTE_READS = frozenset({
+    ("whoami",), ("tail",), ("d1", "list"), ("d1", "info"), ("d1", "insights"), ("d1", "time-travel", "info"),
+    ("deployments", "list"), ("deployments", "status"), ("versions", "list"), ("versions", "view"),
+    ("versions", "secret", "list"), ("secret", "list"), ("kv", "namespace", "list"),
+})
+# Local unless --remote (wrangler's isLocal: neither flag means local). Value: does it change data?
+LOCAL_BY_DEFAULT: dict[Path, bool] = {
+    ("d1", "execute"): True,  # refined by the SQL: see sql_is_read_only
+    ("d1", "export"): False,
+    ("d1", "migrations", "list"): False,
+    ("d1", "migrations", "apply"): True,
+    ("kv", "key", "get"): False, ("kv", "key", "list"): False,
+    ("kv", "key", "put"): True, ("kv", "key", "delete"): True,
+    ("kv", "bulk", "get"): False, ("kv", "bulk", "put"): True, ("kv", "bulk", "delete"): True,
+    ("r2", "object", "get"): False, ("r2", "object", "put"): True, ("r2", "object", "delete"): True,
+}
+# Never leave the machine. Value: does it write? (migrations create writes a .sql file in the checkout)
+ALWAYS_LOCAL: dict[Path, bool] = {
+    ("d1", "migrations", "create"): True,
+    ("types",): False,
+    ("complete",): False,
+}
+# With --dry-run these build without uploading. Value: the dry run's target.
+DRY_RUNNABLE: dict[Path, Target] = {
+    ("deploy",): "local",  # FACTS: `deploy --dry-run --outdir DIR` builds without authentication
+    ("versions", "upload"): "local",
+    ("versions", "deploy"): "remote",  # still reads the Worker's versions from the API
+}
+# Generic read verbs for groups whose children are not modelled (`queues list`, `pages project list`...).
+READ_VERBS = frozenset({"list", "info", "get", "view", "status", "show", "describe"})
+
+# Flags that take a value, so the next word is not a positional. Global ones first.
+VALUE_FLAGS = frozenset({
+    "--env", "-e", "--config", "-c", "--cwd", "--env-file",
+    "--command", "--file", "--output", "--persist-to", "--timestamp", "--bookmark", "--name", "--message", "-m",
+    "--outdir", "--outfile", "--port", "--ip", "--host", "--tag", "--version-id", "--percentage", "--binding",
+    "--namespace-id", "--path", "--ttl", "--expiration", "--metadata", "--compatibility-date",
+    "--compatibility-flags", "--compatibility-flag", "--assets", "--var", "--define", "--alias", "--routes",
+    "--route", "--triggers", "--schedule", "--schedules", "--domains", "--domain", "--jsx-factory",
+    "--jsx-fragment", "--tsconfig", "--metafile", "--old-asset-ttl", "--dispatch-namespace",
+    "--containers-rollout", "--secrets-file", "--preview-alias", "--table", "--format", "--status", "--header",
+    "--method", "--search", "--sampling-rate", "--inspector-port", "--local-protocol", "--content-type",
+    "--jurisdiction", "-J", "--storage-class", "-s", "--limit", "--prefix", "--location", "--script-name",
+})
+# Flags whose value is a file or directory: in a rehearse block it must stay inside the sandbox.
+PATH_FLAGS = frozenset({"--config", "-c", "--cwd", "--env-file", "--file", "-f", "--output", "--persist-to",
+                        "--outdir", "--outfile", "--path", "--secrets-file", "--metafile", "--tsconfig"})
+
+_READ_PRAGMAS = frozenset({
+    "table_list", "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",
+    "foreign_key_check", "integrity_check", "quick_check", "database_list", "compile_options",
+    "user_version", "schema_version", "page_count", "page_size", "freelist_count", "function_list",
+    "pragma_list", "collation_list",
+})
+
+
+def sql_is_read_only(sql: str) -> bool:
+    """One SELECT/EXPLAIN statement, or one reading PRAGMA; anything else (WITH, several statements,
+    a PRAGMA that sets a value) counts as a write. A ``;`` inside a string literal also counts as a second
+    statement: refusing a harmless read is better than running a hidden write.
+    """
+    body = sql.strip().rstrip(";").strip()
+    if not body or ";" in body:
+        return False
+    words = body.split(None, 1)
+    first = words[0].upper()
+    if first in ("SELECT", "EXPLAIN"):
+        return True
+    if first != "PRAGMA" or "=" in body or len(words) < 2:
+        return False
+    name = words[1].split("(", 1)[0].strip().lower()
+    return name.removeprefix("main.") in _READ_PRAGMAS

@@ -1,0 +1,247 @@
+"""The safety classifier: what each command of a runbook block touches, and which blocks may run.
+
+Enforced in code, not by convention. ``classify`` splits a block into commands and, for wrangler, finds
+the subcommand, positionals and flags and decides ``mutating`` and ``target`` (local or remote).
+``check_safety`` refuses a block whose mode would run something it must not:
+
+* in every mode but ``never``: a mutating remote command;
+* ``rehearse`` runs offline in the sandbox: no remote command at all, even a read; other programs only
+  from the allow-list (``_tools``), paths inside the sandbox, curl only to loopback;
+* ``remote-read``: no mutating command (a local write such as ``d1 migrations apply --local`` included).
+
+Anything not understood fails safe: an unknown wrangler subcommand is mutating and remote, an unknown
+program is refused, ``$(...)``, backticks, subshells, heredocs and background jobs are refused.
+``d1 execute`` is a write unless ``--command`` is a single SELECT/EXPLAIN or reading PRAGMA
+(``--file`` is always a write: the file is not read here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from opsdocs.errors import PageError
+from opsdocs.steps import _tools
+from opsdocs.steps import _wrangler_rules as rules
+from opsdocs.steps._shell import ShellCommand, ShellSyntaxError, split_commands
+from opsdocs.steps.parse import Step
+
+Target = Literal["local", "remote"]
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PACKAGE_RUNNERS = {"npx": 1, "bunx": 1, "pnpm": 1, "yarn": 1}  # program -> words before the package
+_WRANGLER_BINS = ("wrangler", "node_modules/.bin/wrangler", "./node_modules/.bin/wrangler")
+
+
+@dataclass(frozen=True)
+class Command:
+    text: str  # the command as written, continuations joined
+    line: int  # 1-based line within the block
+    argv: tuple[str, ...]  # words without leading env assignments, quotes removed, nothing expanded
+    wrangler: bool
+    path: tuple[str, ...]  # wrangler subcommand path, e.g. ("d1", "migrations", "apply"); () otherwise
+    positionals: tuple[str, ...]  # wrangler positionals; for other programs, argv[1:]
+    flags: tuple[tuple[str, str | None], ...]  # (name as written, value or None), "--env=x" split
+    mutating: bool
+    target: Target
+    redirects: tuple[tuple[str, str], ...] = ()
+    hidden: tuple[str, ...] = ()  # constructs that can hide a command: "$(", "`", "(", "<<", "&"
+    args: tuple[str, ...] = ()  # wrangler's own arguments (after the executable), for re-parsing
+
+    @property
+    def program(self) -> str:
+        return "wrangler" if self.wrangler else (self.argv[0] if self.argv else "")
+
+    def option(self, *names: str) -> str | None:
+        """The value of the last of ``names`` given (``""`` for a flag given without a value)."""
+        found: str | None = None
+        for name, value in self.flags:
+            if name in names:
+                found = "" if value is None else value
+        return found
+
+    def has(self, *names: str) -> bool:
+        return self.option(*names) is not None
+
+
+def classify(command: str) -> list[Command]:
+    """Every command of a block, in order. Raises ValueError (ShellSyntaxError) on an unclosed quote."""
+    return [_classify_one(sc) for sc in split_commands(command)]
+
+
+def check_safety(step: Step) -> None:
+    """Raise PageError at the step's fence when its mode would run a command it must not."""
+    if step.mode == "never":
+        return
+    try:
+        commands = classify(step.command)
+    except ShellSyntaxError as exc:
+        raise _refuse(step, f"cannot read the command: {exc}", "close the quote; one command per line",
+                      exc.line) from None
+    for cmd in commands:
+        reason = _refusal(step.mode, cmd)
+        if reason is not None:
+            message, hint = reason
+            raise _refuse(step, f"{step.mode} block runs `{cmd.text}`: {message}", hint, cmd.line)
+
+
+def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
+    if cmd.hidden:
+        return (f"{cmd.hidden[0]!r} can hide a command from the safety check",
+                "write each command on its own line, without $(...), backticks, subshells, heredocs or &")
+    for op, target in cmd.redirects:
+        if not op.endswith("&") and not _tools.sandbox_path(target) and target not in _tools.DEVICES:
+            return (f"redirects to {target!r} outside the sandbox", "write to a relative path inside the checkout")
+    if not cmd.argv:
+        return None
+    if not cmd.wrangler:
+        return _tools.refusal(mode, cmd.argv)
+    if cmd.mutating and cmd.target == "remote":
+        return ("it changes a remote Cloudflare resource",
+                'mark the block data-mode="never" with data-why, and run it from the deploy workflow')
+    if mode == "rehearse" and cmd.target == "remote":
+        return ("it reaches Cloudflare; rehearse blocks run offline",
+                "add --local, or make the block data-mode=\"remote-read\"")
+    if mode == "remote-read" and cmd.mutating:
+        return ("it changes data; remote-read blocks must only read",
+                'move it to a data-mode="rehearse" block')
+    if mode == "rehearse":
+        for name, value in cmd.flags:
+            if name in rules.PATH_FLAGS and value is not None and not _tools.sandbox_path(value):
+                return (f"{name} {value!r} points outside the sandbox", "use a relative path inside the checkout")
+    return None
+
+
+def _refuse(step: Step, message: str, hint: str, block_line: int) -> PageError:
+    # The fence is at step.line; the command's own line is block_line lines below it.
+    return PageError(message, path=step.page, line=step.line + block_line, col=1, hint=hint)
+
+
+# --- one command -----------------------------------------------------------------------------------
+
+
+def _classify_one(sc: ShellCommand) -> Command:
+    words = list(sc.words)
+    if words[:1] == ["export"] and len(words) > 1 and all(_ASSIGNMENT.match(w) for w in words[1:]):
+        words = []  # `export NAME=value` only sets the environment
+    while words and _ASSIGNMENT.match(words[0]):
+        words.pop(0)
+    argv = tuple(words)
+    rest = _wrangler_args(words)
+    if rest is None:
+        mutating, remote = _tools.effect(argv) if argv else (False, False)
+        return Command(text=sc.text, line=sc.line, argv=argv, wrangler=False, path=(), positionals=argv[1:],
+                       flags=(), mutating=mutating, target="remote" if remote else "local",
+                       redirects=tuple(sc.redirects), hidden=tuple(sc.hidden))
+    path, positionals, flags = parse_wrangler_args(rest)
+    cmd = Command(text=sc.text, line=sc.line, argv=argv, wrangler=True, path=path, positionals=positionals,
+                  flags=flags, mutating=True, target="remote", redirects=tuple(sc.redirects),
+                  hidden=tuple(sc.hidden), args=tuple(rest))
+    mutating, target = _effect(cmd)
+    return replace(cmd, mutating=mutating, target=target)
+
+
+def _wrangler_args(words: list[str]) -> list[str] | None:
+    """The words after the wrangler executable, or None when this is not a wrangler invocation."""
+    if not words:
+        return None
+    if words[0] in _WRANGLER_BINS:
+        return words[1:]
+    i = 1
+    if words[0] in ("pnpm", "yarn") and words[1:2] in (["exec"], ["dlx"]):
+        i = 2
+    elif words[0] == "npm" and words[1:2] == ["exec"]:
+        i = 2
+    elif words[0] not in _PACKAGE_RUNNERS:
+        return None
+    while i < len(words) and words[i].startswith("-") and words[i] != "--":  # npx --yes, -y, --no-install
+        i += 1
+    if words[i:i + 1] == ["--"]:
+        i += 1
+    if i < len(words) and (words[i] == "wrangler" or words[i].startswith("wrangler@")):
+        j = i + 1
+        return words[j + 1:] if words[j:j + 1] == ["--"] else words[j:]
+    return None
+
+
+def parse_wrangler_args(
+    args: list[str], value_flags: frozenset[str] = rules.VALUE_FLAGS,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str | None], ...]]:
+    """Split wrangler's arguments into (subcommand path, positionals, flags) as yargs would."""
+    path: list[str] = []
+    positionals: list[str] = []
+    flags: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            positionals.extend(args[i + 1:])
+            break
+        if word.startswith("-") and word != "-":
+            name, eq, value = word.partition("=")
+            if eq:
+                flags.append((name, value))
+            elif name in value_flags and i + 1 < len(args):
+                flags.append((name, args[i + 1]))
+                i += 1
+            else:
+                flags.append((name, None))
+        elif not positionals and _is_subcommand(tuple(path), word):
+            path.append(word)
+        else:
+            positionals.append(word)
+        i += 1
+    return tuple(path), tuple(positionals), tuple(flags)
+
+
+def _is_subcommand(path: tuple[str, ...], word: str) -> bool:
+    if not path:
+        return True  # the first word is always the command (an unknown one fails safe later)
+    if path in rules.GROUPS:
+        return True  # a group needs a subcommand: an unknown child is still taken as one
+    return len(path) == 1 and path[0] in rules.OTHER_GROUPS
+
+
+def _effect(cmd: Command) -> tuple[bool, Target]:
+    """(mutating, target) for one wrangler invocation."""
+    path = cmd.path
+    if not path or cmd.has("--help", "-h", "--version", "-v"):
+        return False, "local"  # prints help or the version
+    if path in rules.REMOTE_READS:
+        return False, "remote"
+    if path in rules.ALWAYS_LOCAL:
+        return rules.ALWAYS_LOCAL[path], "local"
+    if path in rules.LOCAL_BY_DEFAULT:
+        mutating = rules.LOCAL_BY_DEFAULT[path]
+        if path == ("d1", "execute"):
+            sql = cmd.option("--command")
+            mutating = cmd.has("--file") or sql is None or not rules.sql_is_read_only(sql)
+        return mutating, "local" if _is_local(cmd) else "remote"
+    if path in rules.DRY_RUNNABLE:
+        if _truthy(cmd.option("--dry-run")):
+            return False, rules.DRY_RUNNABLE[path]
+        return True, "remote"
+    if path == ("dev",):
+        return (True, "remote") if _truthy(cmd.option("--remote", "-r")) else (False, "local")
+    if len(path) == 2 and path[0] in rules.OTHER_GROUPS and path[0] != "auth" and path[1] in rules.READ_VERBS:
+        return False, "remote"
+    return True, "remote"  # deploy, rollback, secret put, time-travel restore, unknown: fail safe
+
+
+def _truthy(value: str | None) -> bool:
+    """A boolean flag: given without a value, or with any value but false/0."""
+    return value is not None and value.lower() not in ("false", "0", "no")
+
+
+def _is_local(cmd: Command) -> bool:
+    """wrangler's isLocal: neither flag means local; both (an error in wrangler) counts as remote."""
+    local, remote = cmd.option("--local"), cmd.option("--remote")
+    if cmd.has("--no-remote"):
+        remote = "false"
+    if cmd.has("--no-local"):
+        local = "false"
+    if local is None and remote is None:
+        return True
+    if remote is not None and _truthy(remote):
+        return False
+    return local is None or _truthy(local)

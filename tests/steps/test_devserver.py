@@ -1,0 +1,129 @@
+"""DevServer: the real wrangler dev, real workerd, real local D1; nothing survives it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from opsdocs.devserver import DevServer
+from opsdocs.errors import EnvironmentProblem
+from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.steps._proc import group_members
+from opsdocs.steps.sandbox import Sandbox
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (SITE_ROOT / "node_modules" / ".bin" / "wrangler").exists(),
+                       reason="wrangler is not installed (npm ci)"),
+]
+
+
+def _workerd_pids() -> set[int]:
+    """Live workerd processes. Zombies are left out: a killed workerd is reparented to pid 1 and stays a
+    zombie (dead, holding no port or memory) until init reaps it, which here takes a second or two."""
+    out = subprocess.run(["pgrep", "workerd"], capture_output=True, text=True, timeout=10).stdout
+    return {int(p) for p in out.split() if _state(int(p)) not in ("Z", "gone")}
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"
+
+
+def _wait_empty(pgid: int, within_s: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline and group_members(pgid):
+        time.sleep(0.1)
+    return group_members(pgid)
+
+
+def test_serves_the_worker_with_migrated_d1_and_leaves_nothing_behind() -> None:
+    project = load_project(SITE_ROOT)
+    with Sandbox(project) as sb:
+        with DevServer(sb) as dev:
+            assert dev.base_url.startswith("http://127.0.0.1:")
+            response = httpx.get(dev.base_url + "/health", timeout=10)
+            # accounts comes from a real query: the migrations ran against the state wrangler dev serves
+            assert response.status_code == 200, response.text
+            assert response.json()["db"] == "ok" and response.json()["accounts"] >= 1
+            pgid = dev.pgid
+            assert pgid is not None
+            ours = _workerd_pids() & set(group_members(pgid))
+            assert ours, "wrangler dev runs workerd inside its process group"
+        assert _wait_empty(pgid, within_s=1) == []
+        assert ours.isdisjoint(_workerd_pids())
+        assert not (SITE_ROOT / "worker" / ".wrangler").exists()
+
+
+def test_taken_port_is_a_one_line_environment_problem() -> None:
+    project = load_project(SITE_ROOT)
+    with socket.socket() as busy, Sandbox(project) as sb:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(EnvironmentProblem) as err:
+            DevServer(sb, port=port, migrate=False).__enter__()
+    assert f"port {port} on 127.0.0.1 is already in use" in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_worker_that_cannot_start_shows_the_log_and_is_killed(make_project: Callable[..., Path]) -> None:
+    root = make_project({"src/index.js": "export default {\n  fetch( {\n"})  # a syntax error
+    with Sandbox(load_project(root)) as sb:
+        server = DevServer(sb, startup_timeout_s=15)
+        with pytest.raises(EnvironmentProblem) as err:
+            server.__enter__()
+        pgid = server.pgid
+    message = str(err.value)
+    assert "\n" not in message
+    assert "wrangler dev" in message and "index.js" in message  # the build error, from wrangler's log
+    assert "does not build" in message and "Logs were written" not in message
+    assert pgid is not None and _wait_empty(pgid, within_s=1) == []
+
+
+_CHILD = textwrap.dedent("""
+    import sys, time
+    from opsdocs import load_project
+    from opsdocs.devserver import DevServer
+    from opsdocs.steps.sandbox import Sandbox
+    with Sandbox(load_project()) as sb, DevServer(sb) as dev:
+        print(dev.pgid, sb.root, flush=True)
+        time.sleep(300)
+""")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_the_process_kills_workerd(sig: signal.Signals) -> None:
+    env = {**os.environ, "PYTHONPATH": str(SITE_ROOT / "src")}
+    child = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=SITE_ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        assert child.stdout is not None
+        pgid_text, sandbox_root = child.stdout.readline().split()
+        pgid = int(pgid_text)
+        ours = _workerd_pids() & set(group_members(pgid))
+        assert ours
+        child.send_signal(sig)  # what Ctrl-C (SIGINT) or a cancelled CI job (SIGTERM) sends
+        child.wait(timeout=30)
+        assert _wait_empty(pgid, within_s=2) == []
+        assert ours.isdisjoint(_workerd_pids())
+        assert not Path(sandbox_root).exists()  # the stack unwound: the sandbox is gone too
+        assert child.returncode == -sig  # it really ended, reported as killed by that signal
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+        if child.stdout:
+            child.stdout.close()
