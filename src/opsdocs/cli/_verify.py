@@ -76,6 +76,10 @@ def run(args: argparse.Namespace) -> int:
         if args.markexpr:
             argv += ["-m", args.markexpr]
         code = pytest.main(argv, plugins=[session])
+    if code == pytest.ExitCode.USAGE_ERROR:
+        print("opsdocs: invalid -k/-m expression; use pytest's syntax, e.g. -k 'rollback and not never'",
+              file=sys.stderr)
+        return 2
     if code == pytest.ExitCode.INTERRUPTED:
         print("opsdocs: interrupted", file=sys.stderr)
         return 130
