@@ -93,3 +93,11 @@ def test_no_wrangler_config(tmp_path: Path) -> None:
 def test_root_not_a_directory(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not a directory"):
         load_project(tmp_path / "missing")
+
+
+def test_step_with_must_be_a_mapping(make_project: Callable[..., Path]) -> None:
+    root = make_project({".github/workflows/w.yml": WF_HEAD + "  a:\n    runs-on: x\n    steps:\n"
+                         "      - uses: actions/checkout@v5\n        with: oops\n"})
+    with pytest.raises(ConfigError) as info:
+        load_project(root)
+    assert str(info.value).startswith(".github/workflows/w.yml:8"), str(info.value)

@@ -111,6 +111,11 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
         if not isinstance(s, dict):
             raise ConfigError(f"job '{job_id}': step {i + 1} must be a mapping", path=rel,
                               line=line_of(steps_raw, i), hint="start the step with `- name:`")
+        for key in ("with", "env"):
+            if s.get(key) is not None and not isinstance(s[key], dict):
+                raise ConfigError(f"job '{job_id}': step {i + 1}: '{key}' must be a mapping", path=rel,
+                                  line=line_of(s, key, line_of(steps_raw, i)),
+                                  hint=f"write `{key}:` followed by indented `name: value` lines")
         steps.append(Step(
             name=s.get("name"), id=s.get("id"), uses=s.get("uses"), run=s.get("run"),
             with_=dict(s.get("with") or {}), env=dict(s.get("env") or {}), if_=_str(s.get("if")),

@@ -1,0 +1,41 @@
+"""What a drift rule is, and the two shapes of Finding every rule returns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from opsdocs.project.model import Location, Project
+from opsdocs.report.finding import Finding
+from opsdocs.site.pages import RenderedPage
+
+
+class Rule(Protocol):
+    id: str  # kebab-case, stable: findings are "drift:<id>[:<detail>]"
+    title: str  # one line
+    doc: str  # one paragraph: what it checks, why it matters, how to fix a finding
+
+    def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]: ...
+
+
+def failure(rule_id: str, detail: str, location: Location | str, message: str) -> Finding:
+    """One thing that no longer matches, at the place to fix it."""
+    return Finding(f"drift:{rule_id}:{detail}", "drift", "failed", str(location), message)
+
+
+def passed(rule: Rule) -> Finding:
+    return Finding(f"drift:{rule.id}", "drift", "passed", "", rule.title)
+
+
+def word_pattern(value: str) -> re.Pattern[str]:
+    """``value`` as a whole config word: not inside a longer name (``my-api`` in ``my-api-x``)."""
+    return re.compile(rf"(?<![\w-]){re.escape(value)}(?![\w-])")
+
+
+def find_page(pages: Sequence[RenderedPage], name: str) -> RenderedPage | None:
+    """The page ``docs/<name>`` (the guides live in the docs directory, runbooks elsewhere)."""
+    for page in pages:
+        if page.relpath == f"docs/{name}":
+            return page
+    return None

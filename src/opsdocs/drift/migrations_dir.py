@@ -1,0 +1,68 @@
+"""``migrations-dir``: every D1 database has migrations, numbered 1, 2, 3... in file-name order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from opsdocs.drift._base import failure
+from opsdocs.project.model import D1Database, Project
+from opsdocs.report.finding import Finding
+from opsdocs.site.pages import RenderedPage
+
+
+def _numbering(db: D1Database) -> list[tuple[str, str, str]]:
+    """(file, location, problem) for each file that breaks the sequence, in the order wrangler applies."""
+    out = []
+    previous = 0
+    for m in db.migrations:
+        if m.number is None:
+            out.append((m.name, str(m.location), "does not start with digits, so its place in the order "
+                        "is an accident of its name; rename it NNNN_<message>.sql"))
+            continue
+        if m.number == previous:
+            out.append((m.name, str(m.location), f"repeats number {m.number}; give it the next free number"))
+        elif m.number < previous:
+            out.append((m.name, str(m.location), f"is number {m.number} but sorts after number {previous}, "
+                        "so wrangler applies it out of order; pad its number with zeros"))
+        elif m.number > previous + 1:
+            gap = f"{previous + 1}" if m.number == previous + 2 else f"{previous + 1}-{m.number - 1}"
+            out.append((m.name, str(m.location), f"is number {m.number} but {gap} is missing; renumber it, "
+                        "or restore the missing file if it was already applied anywhere"))
+        previous = max(previous, m.number)
+    return out
+
+
+class MigrationsDir:
+    id = "migrations-dir"
+    title = "Every D1 database has a migrations directory, numbered without gaps or duplicates"
+    doc = (
+        "Every D1 database in wrangler.jsonc must have its `migrations_dir` (default `migrations/`), and "
+        "its `.sql` files must start with a number and count 1, 2, 3... in file-name order, which is "
+        "the order wrangler applies them. A database with no directory has a schema nobody can rebuild; "
+        "a gap usually means a migration deleted after it was applied somewhere; a duplicate or a "
+        "number that sorts out of place (`10_x.sql` before `9_y.sql`) makes the order an accident. Fix "
+        "it with `wrangler d1 migrations create <database> <message>`, which writes the next "
+        "`NNNN_<message>.sql`, or by renaming the file the finding points at."
+    )
+
+    def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
+        out = []
+        base = project.wrangler.path.parent
+        seen: set[str] = set()
+        for db in project.databases:
+            # Environments usually share one directory: report each directory once.
+            directory = (base / db.migrations_dir).resolve()
+            if str(directory) in seen:
+                continue
+            seen.add(str(directory))
+            if not directory.is_dir():
+                out.append(failure(
+                    self.id, db.migrations_dir, db.location,
+                    f"database {db.name} has no migrations directory {db.migrations_dir}/; create its "
+                    f"first migration with `wrangler d1 migrations create {db.name} <message>`",
+                ))
+                continue
+            for name, location, problem in _numbering(db):
+                out.append(failure(self.id, f"{db.migrations_dir}/{name}", location,
+                                   f"migration {name} {problem}"))
+        return out
