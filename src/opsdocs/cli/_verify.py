@@ -20,6 +20,8 @@ def register(sub: Any) -> None:
                        description="Rehearse every documented command, run the health checks, the drift rules, "
                                    "the link check and the workflow audits; write reports.")
     p.add_argument("--root", type=Path, default=None, help="the wrangler project checkout (default: this repo)")
+    p.add_argument("--site-root", type=Path, default=None,
+                   help="the folder with mkdocs.yml, docs/ and runbooks/ (default: the opsdocs checkout)")
     p.add_argument("--base-url", default=None, help="a deployed Worker to health-check (or OPSDOCS_BASE_URL)")
     p.add_argument("--external", action="store_true", help="check external links too (network)")
     p.add_argument("--report", type=Path, default=None,
@@ -47,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
                             report=args.report or root / ".opsdocs" / "report.json", junit=args.junit)
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
-    project = load_project(root)
-    pages = render_pages(project)
+    project = load_project(root, site_root=args.site_root)
+    pages = render_pages(project, site_root=args.site_root)
     collect_steps(pages)
     ctx = VerifyContext(options, project=project, pages=pages)
 
