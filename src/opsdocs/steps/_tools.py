@@ -49,7 +49,9 @@ def sandbox_path(path: str) -> bool:
 
 
 def is_loopback(url: str) -> bool:
-    host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    host = urlsplit(url if "://" in url else f"http://{url}").hostname
+    if host is None:
+        return False
     if host == "localhost":
         return True
     try:
@@ -64,7 +66,9 @@ def refusal(mode: str, argv: tuple[str, ...]) -> Refusal | None:
     if program in _READERS:
         return None
     if program in _WRITERS:
-        bad = next((a for a in args if not a.startswith("-") and not sandbox_path(a) and a not in DEVICES), None)
+        # A flag's own value counts too: cp --target-directory=/tmp would write outside.
+        paths = [a.partition("=")[2] if a.startswith("-") else a for a in args if not a.startswith("-") or "=" in a]
+        bad = next((p for p in paths if not sandbox_path(p) and p not in DEVICES), None)
         if bad is not None or (program == "cd" and not args):
             return (f"{program} {bad or '(home)'!r} leaves the sandbox", "use relative paths inside the checkout")
         return None
@@ -88,7 +92,7 @@ def _sed(args: tuple[str, ...]) -> Refusal | None:
         if a in ("-e", "--expression"):
             scripts.append(next(it, ""))
         elif a.startswith("-"):
-            if a not in ("-n", "-E", "-r", "--quiet", "-i", "--in-place") and not a.startswith("-i"):
+            if a not in ("-n", "-E", "-r", "--quiet", "--in-place") and not a.startswith("-i"):
                 return (f"sed option {a} is not allowed", "use sed -n/-E/-i with s/// or p/d scripts")
         elif not scripts and not files:
             scripts.append(a)
@@ -117,24 +121,24 @@ def _sqlite(args: tuple[str, ...]) -> Refusal | None:
         if stripped.startswith(".") and stripped.split()[0] not in _SQLITE_DOT:
             return (f"sqlite3 dot-command {stripped.split()[0]} is not allowed",
                     f"allowed: {', '.join(sorted(_SQLITE_DOT))}")
-        if re.search(r"\battach\b", sql, re.IGNORECASE):
+        if re.search(r"\battach\b", sql.lower()):
             return "sqlite3 ATTACH opens another database", "query the sandbox database only"
     return None
 
 
-def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str | None]]]:
-    """(URLs, options as (name, value)) of a curl command line."""
+def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]:
+    """(URLs, options as (name, value)) of a curl command line; a flag without a value has ""."""
     urls: list[str] = []
-    opts: list[tuple[str, str | None]] = []
+    opts: list[tuple[str, str]] = []
     i = 0
     while i < len(args):
         a = args[i]
         if a.startswith("--"):
             name, eq, value = a.partition("=")
-            if not eq and name in _CURL_VALUE:
+            if name in _CURL_VALUE and not eq:
                 i += 1
                 value = args[i] if i < len(args) else ""
-            opts.append((name, value if (eq or name in _CURL_VALUE) else None))
+            opts.append((name, value))
         elif a.startswith("-") and len(a) > 1:
             for k, letter in enumerate(a[1:], start=1):  # -fsSL, -sSo out, -XPOST
                 name = f"-{letter}"
@@ -145,7 +149,7 @@ def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str | 
                         value = args[i] if i < len(args) else ""
                     opts.append((name, value))
                     break
-                opts.append((name, None))
+                opts.append((name, ""))
         else:
             urls.append(a)
         i += 1
@@ -153,13 +157,13 @@ def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str | 
     return urls, opts
 
 
-def _curl_writes(opts: list[tuple[str, str | None]]) -> str | None:
+def _curl_writes(opts: list[tuple[str, str]]) -> str | None:
     """The option that makes a curl request change data (a body, or a method other than GET/HEAD)."""
-    method = next((v for n, v in reversed(opts) if n in ("-X", "--request") and v), "GET")
+    method = next((v.upper() for n, v in reversed(opts) if n in ("-X", "--request") and v), "GET")
     sends = next((n for n, _ in opts if n.startswith(_CURL_SEND)), None)
     if sends is not None:
         return sends
-    return None if method.upper() in ("GET", "HEAD") else method
+    return None if method in ("GET", "HEAD") else method
 
 
 def effect(argv: tuple[str, ...]) -> tuple[bool, bool]:
@@ -182,7 +186,7 @@ def _curl(mode: str, args: tuple[str, ...]) -> Refusal | None:
     for name, value in opts:
         if name in _CURL_REROUTE:
             return f"curl {name} can send the request elsewhere", "call the URL directly"
-        if name in _CURL_FILES and not sandbox_path(value or ""):
+        if name in _CURL_FILES and not sandbox_path(value):
             return f"curl {name} {value!r} writes outside the sandbox", "use a relative path inside the checkout"
     bad_url = next((u for u in urls if not is_loopback(u)), None) if mode == "rehearse" else None
     if bad_url is not None:

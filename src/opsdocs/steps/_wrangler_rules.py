@@ -99,14 +99,16 @@ def sql_is_read_only(sql: str) -> bool:
     a PRAGMA that sets a value) counts as a write. A ``;`` inside a string literal also counts as a second
     statement: refusing a harmless read is better than running a hidden write.
     """
-    body = sql.strip().rstrip(";").strip()
+    body = sql.strip()
+    while body.endswith(";"):
+        body = body[:-1].rstrip()
     if not body or ";" in body:
         return False
-    words = body.split(None, 1)
+    words = body.split()
     first = words[0].upper()
     if first in ("SELECT", "EXPLAIN"):
         return True
     if first != "PRAGMA" or "=" in body or len(words) < 2:
         return False
-    name = words[1].split("(", 1)[0].strip().lower()
+    name = words[1].partition("(")[0].lower()
     return name.removeprefix("main.") in _READ_PRAGMAS

@@ -18,7 +18,7 @@ program is refused, ``$(...)``, backticks, subshells, heredocs and background jo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from opsdocs.errors import PageError
@@ -134,11 +134,10 @@ def _classify_one(sc: ShellCommand) -> Command:
                        flags=(), mutating=mutating, target="remote" if remote else "local",
                        redirects=tuple(sc.redirects), hidden=tuple(sc.hidden))
     path, positionals, flags = parse_wrangler_args(rest)
-    cmd = Command(text=sc.text, line=sc.line, argv=argv, wrangler=True, path=path, positionals=positionals,
-                  flags=flags, mutating=True, target="remote", redirects=tuple(sc.redirects),
-                  hidden=tuple(sc.hidden), args=tuple(rest))
-    mutating, target = _effect(cmd)
-    return replace(cmd, mutating=mutating, target=target)
+    mutating, target = _effect(path, flags)
+    return Command(text=sc.text, line=sc.line, argv=argv, wrangler=True, path=path, positionals=positionals,
+                   flags=flags, mutating=mutating, target=target, redirects=tuple(sc.redirects),
+                   hidden=tuple(sc.hidden), args=tuple(rest))
 
 
 def _wrangler_args(words: list[str]) -> list[str] | None:
@@ -186,7 +185,7 @@ def parse_wrangler_args(
                 i += 1
             else:
                 flags.append((name, None))
-        elif not positionals and _is_subcommand(tuple(path), word):
+        elif not positionals and _is_subcommand(tuple(path)):
             path.append(word)
         else:
             positionals.append(word)
@@ -194,7 +193,7 @@ def parse_wrangler_args(
     return tuple(path), tuple(positionals), tuple(flags)
 
 
-def _is_subcommand(path: tuple[str, ...], word: str) -> bool:
+def _is_subcommand(path: tuple[str, ...]) -> bool:
     if not path:
         return True  # the first word is always the command (an unknown one fails safe later)
     if path in rules.GROUPS:
@@ -202,10 +201,13 @@ def _is_subcommand(path: tuple[str, ...], word: str) -> bool:
     return len(path) == 1 and path[0] in rules.OTHER_GROUPS
 
 
-def _effect(cmd: Command) -> tuple[bool, Target]:
+def _effect(path: tuple[str, ...], flags: tuple[tuple[str, str | None], ...]) -> tuple[bool, Target]:
     """(mutating, target) for one wrangler invocation."""
-    path = cmd.path
-    if not path or cmd.has("--help", "-h", "--version", "-v"):
+
+    def option(*names: str) -> str | None:
+        return next(("" if v is None else v for n, v in reversed(flags) if n in names), None)
+
+    if not path or any(n in ("--help", "-h", "--version", "-v") for n, _ in flags):
         return False, "local"  # prints help or the version
     if path in rules.REMOTE_READS:
         return False, "remote"
@@ -214,34 +216,39 @@ def _effect(cmd: Command) -> tuple[bool, Target]:
     if path in rules.LOCAL_BY_DEFAULT:
         mutating = rules.LOCAL_BY_DEFAULT[path]
         if path == ("d1", "execute"):
-            sql = cmd.option("--command")
-            mutating = cmd.has("--file") or sql is None or not rules.sql_is_read_only(sql)
-        return mutating, "local" if _is_local(cmd) else "remote"
+            sql = option("--command")
+            mutating = option("--file") is not None or sql is None or not rules.sql_is_read_only(sql)
+        return mutating, "local" if _is_local(flags) else "remote"
     if path in rules.DRY_RUNNABLE:
-        if _truthy(cmd.option("--dry-run")):
+        if _truthy(option("--dry-run")):
             return False, rules.DRY_RUNNABLE[path]
         return True, "remote"
     if path == ("dev",):
-        return (True, "remote") if _truthy(cmd.option("--remote", "-r")) else (False, "local")
+        return (True, "remote") if _truthy(option("--remote", "-r")) else (False, "local")
     if len(path) == 2 and path[0] in rules.OTHER_GROUPS and path[0] != "auth" and path[1] in rules.READ_VERBS:
         return False, "remote"
     return True, "remote"  # deploy, rollback, secret put, time-travel restore, unknown: fail safe
 
 
 def _truthy(value: str | None) -> bool:
-    """A boolean flag: given without a value, or with any value but false/0."""
+    """A boolean flag: given without a value, or with any value but false/0/no."""
     return value is not None and value.lower() not in ("false", "0", "no")
 
 
-def _is_local(cmd: Command) -> bool:
-    """wrangler's isLocal: neither flag means local; both (an error in wrangler) counts as remote."""
-    local, remote = cmd.option("--local"), cmd.option("--remote")
-    if cmd.has("--no-remote"):
-        remote = "false"
-    if cmd.has("--no-local"):
-        local = "false"
-    if local is None and remote is None:
-        return True
-    if remote is not None and _truthy(remote):
-        return False
-    return local is None or _truthy(local)
+def _is_local(flags: tuple[tuple[str, str | None], ...]) -> bool:
+    """wrangler's isLocal (``local === true || remote === false``, neither means local), the last
+    occurrence of a flag winning as in yargs; --local with --remote (an error in wrangler) counts as remote."""
+    local: bool | None = None
+    remote: bool | None = None
+    for name, value in flags:
+        if name == "--local":
+            local = _truthy("" if value is None else value)
+        elif name == "--no-local":
+            local = False
+        elif name == "--remote":
+            remote = _truthy("" if value is None else value)
+        elif name == "--no-remote":
+            remote = False
+    if remote is not None:
+        return not remote
+    return local is not False
