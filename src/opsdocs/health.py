@@ -42,6 +42,8 @@ def parse_base_url(base_url: str) -> str:
     """
     hint = "give a full URL such as https://ledger-api.example.workers.dev (a path prefix is fine)"
     text = base_url.strip()
+    if any(c.isspace() for c in text):  # httpx would percent-encode it into a host that cannot resolve
+        raise ConfigError(f"invalid base URL {_mask(text)!r}: it contains whitespace", hint=hint)
     try:
         url = httpx.URL(text)
     except (httpx.InvalidURL, TypeError) as exc:

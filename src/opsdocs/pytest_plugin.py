@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from opsdocs.errors import CheckFailed, OpsdocsError
+from opsdocs.errors import CheckFailed, EnvironmentProblem, OpsdocsError
 from opsdocs.report.finding import Finding
 
 _MARKERS = {
@@ -135,10 +135,14 @@ class OpsdocsSession:
             report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
                                   duration_s=time.perf_counter() - self._t0,
                                   commit=current_commit(self.options.root))
-            if self.options.report:
-                write_report(report, self.options.report)
-            if self.options.junit:
-                write_junit(self.findings, self.options.junit)
+            try:
+                if self.options.report:
+                    write_report(report, self.options.report)
+                if self.options.junit:
+                    write_junit(self.findings, self.options.junit)
+            except OSError as exc:  # a full disk, a folder removed mid-run: one line, not a traceback
+                raise EnvironmentProblem(f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
+                                         hint="pass --report/--junit with a path in a writable directory") from None
             if self.on_report:
                 self.on_report(report, self.findings)
 

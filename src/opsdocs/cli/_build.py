@@ -11,16 +11,20 @@ import argparse
 import contextlib
 import logging
 import os
+import re
+import socket
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from opsdocs.errors import ConfigError, OpsdocsError
+from opsdocs.errors import ConfigError, EnvironmentProblem, OpsdocsError
 from opsdocs.project.load import SITE_ROOT
 
 CONFIG_FILE = SITE_ROOT / "mkdocs.yml"
 ERROR_MACRO = 100  # mkdocs-macros' exit code when it fails on its own
+_YAML_MARK = re.compile(r"line (\d+), column (\d+)")
 
 
 def register(subparsers: Any) -> None:
@@ -108,15 +112,35 @@ def _ours(exc: BaseException) -> OpsdocsError | None:
     return None
 
 
-def _run(action: Callable[[], None], log: _OneLine) -> int:
-    """Run an MkDocs action: our errors are re-raised for main() to print as one line (exit 2),
-    MkDocs' own failures print their log lines and exit 1."""
+def _config_error(exc: BaseException, log: _OneLine, config_file: Path) -> ConfigError | None:
+    """MkDocs' own complaints about mkdocs.yml as one located line: a YAML error (whose message spans
+    lines) or a bad setting (logged as an error, then a bare "Aborted with a configuration error!")."""
+    from mkdocs.exceptions import ConfigurationError
+
+    text = str(exc)
+    if isinstance(exc, ConfigurationError) and "parsing the configuration file" in text:
+        marks = _YAML_MARK.findall(text)
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("in ")]
+        return ConfigError(f"invalid YAML: {lines[-1] if lines else text}", path=config_file,
+                           line=int(marks[-1][0]) if marks else None, col=int(marks[-1][1]) if marks else None,
+                           hint="check indentation, colons and quoting around this line")
+    settings = [e.removeprefix("error: ") for e in log.errors if e.startswith("error: Config value")]
+    if settings and "configuration error" in text:
+        log.errors.clear()
+        return ConfigError(settings[0], path=config_file,
+                           hint="fix that setting (https://www.mkdocs.org/user-guide/configuration/)")
+    return None
+
+
+def _run(action: Callable[[], None], log: _OneLine, config_file: Path) -> int:
+    """Run an MkDocs action: our errors, and MkDocs' complaints about mkdocs.yml, are raised for main()
+    to print as one line (exit 2); MkDocs' other failures print their log lines and exit 1."""
     from mkdocs.exceptions import MkDocsException
 
     try:
         action()
     except MkDocsException as exc:
-        ours = _ours(exc)
+        ours = _ours(exc) or _config_error(exc, log, config_file)
         if ours is not None:
             raise ours from None
         log.flush_errors()
@@ -147,7 +171,7 @@ def run_build(args: argparse.Namespace) -> int:
             config.plugins.on_shutdown()
 
     with _mkdocs_env(args.root, args.verbose, args.config_file) as log:
-        code = _run(action, log)
+        code = _run(action, log, args.config_file)
     if code == 0:
         print(f"opsdocs: built {site_dir}", file=sys.stderr)
     return code
@@ -156,5 +180,41 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
-    with _mkdocs_env(args.root, True, args.config_file) as log:
-        return _run(lambda: serve(config_file=str(args.config_file), dev_addr=args.dev_addr, strict=True), log)
+    host, port = _free_dev_addr(args.dev_addr)
+    with _mkdocs_env(args.root, True, args.config_file) as log, _scratch_tempdir():
+        try:
+            return _run(lambda: serve(config_file=str(args.config_file), dev_addr=f"{host}:{port}", strict=True),
+                        log, args.config_file)
+        except OSError as exc:  # the port was taken between the check and MkDocs' bind
+            raise EnvironmentProblem(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                                     hint="pick another port with --dev-addr 127.0.0.1:PORT") from None
+
+
+def _free_dev_addr(dev_addr: str) -> tuple[str, int]:
+    """``HOST:PORT`` parsed and checked free before anything is built: a taken port is one line."""
+    host, _, port_text = dev_addr.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"invalid --dev-addr {dev_addr!r}", hint="use HOST:PORT, e.g. 127.0.0.1:8000")
+    port = int(port_text)
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server binds
+            sock.bind((host, port))
+    except OSError as exc:
+        raise EnvironmentProblem(f"cannot listen on {dev_addr}: {exc.strerror or exc}",
+                                 hint="pick another port with --dev-addr 127.0.0.1:PORT (or stop what holds it)") from None
+    return host, port
+
+
+@contextlib.contextmanager
+def _scratch_tempdir() -> Iterator[None]:
+    """MkDocs' serve makes its site dir with mkdtemp and leaks it when the config fails to load: give it a
+    private temp root that is removed whatever happens."""
+    saved = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="opsdocs-serve-") as scratch:
+        tempfile.tempdir = scratch
+        try:
+            yield
+        finally:
+            tempfile.tempdir = saved

@@ -42,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
                           hint=f"pass --base-url https://<worker>.workers.dev or set {ENV_BASE_URL}")
     base_url = parse_base_url(raw_url)
     root = args.root or Path(os.environ.get("OPSDOCS_ROOT") or ".")
+    if not root.is_dir():  # say so, rather than "checks/health.yml not found" under a path that is not there
+        raise ConfigError("project root is not a directory", path=root,
+                          hint="pass --root with the path of a wrangler project checkout")
     path = args.checks or root / "checks" / "health.yml"
     if not path.is_file():
         raise ConfigError("health checks file not found", path=path,

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from opsdocs.errors import ConfigError
 from opsdocs.report.finding import Finding
 
 
@@ -46,6 +47,12 @@ def run(args: argparse.Namespace) -> int:
     from opsdocs.verify.context import VerifyContext, VerifyOptions
 
     root = (args.root or default_root()).resolve()
+    if args.site_root is not None and not (args.site_root / "mkdocs.yml").is_file():
+        raise ConfigError("no mkdocs.yml in the site root", path=args.site_root,
+                          hint="pass --site-root with the folder holding mkdocs.yml, docs/ and runbooks/")
+    for flag, path in (("--report", args.report), ("--junit", args.junit)):
+        if path is not None:
+            _check_writable(flag, path)  # before anything runs: a run's results must not be lost at the end
     options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
                             report=args.report or root / ".opsdocs" / "report.json", junit=args.junit)
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
@@ -93,3 +100,18 @@ def run(args: argparse.Namespace) -> int:
         print("opsdocs: no checks selected", file=sys.stderr)
         return 1
     return 1 if report["summary"]["failed"] else 0
+
+
+def _check_writable(flag: str, path: Path) -> None:
+    """The nearest existing ancestor of ``path`` must be a writable directory (the rest is created)."""
+    if path.is_dir():
+        raise ConfigError(f"{flag} names a directory", path=path, hint=f"pass {flag} DIR/report-file")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ConfigError(f"cannot write {flag} here: {parent} is not a directory", path=path,
+                          hint=f"pass {flag} with a path in a writable directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ConfigError(f"cannot write {flag} here: {parent} is not writable", path=path,
+                          hint=f"pass {flag} with a path in a writable directory")

@@ -48,13 +48,13 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 col=key_node.start_mark.column + 1,
                 hint="write the key as text",
             )
-        out[key] = loader.construct_object(value_node, deep=True)
+        out[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
         out.lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
     return out
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
-    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out = LineList(loader.construct_object(c, deep=True) for c in node.value)  # type: ignore[no-untyped-call]
     out.lines = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
     out.start, out.end = node.start_mark.line + 1, _end_line(node)
     return out
@@ -89,7 +89,7 @@ def load_yaml(text: str, path: str | Path) -> Any:
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", path=path, line=1, hint="fix the YAML syntax") from None
     finally:
-        loader.dispose()
+        loader.dispose()  # type: ignore[no-untyped-call]
 
 
 def line_of(container: Any, key: str | int, default: int = 1) -> int:

@@ -37,8 +37,7 @@ def load_workflow(path: Path, root: Path) -> Workflow:
         raise ConfigError(f"cannot read: {exc}", path=rel, hint="check the file exists and is UTF-8") from None
     data = load_yaml(text, rel)
     if not isinstance(data, LineDict):
-        kind = "empty" if data is None else type(data).__name__
-        raise ConfigError(f"a workflow must be a mapping, got {kind}", path=rel, line=1,
+        raise ConfigError(f"a workflow must be a mapping, got {_yaml_kind(data)}", path=rel, line=1,
                           hint="start with `name:`, `on:` and `jobs:` keys")
 
     def fail(container: Any, key: str | int, message: str, hint: str) -> ConfigError:
@@ -82,6 +81,19 @@ def load_workflow(path: Path, root: Path) -> Workflow:
         env=dict(data.get("env") or {}), jobs=jobs, secrets=secrets, actions=actions,
         location=Location(rel, 1),
     )
+
+
+def _yaml_kind(value: Any) -> str:
+    """What a YAML value is, in YAML's words (never an internal class name such as LineList)."""
+    if value is None:
+        return "an empty file"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text" if isinstance(value, str) else type(value).__name__
 
 
 def _triggers(on: Any) -> dict[str, Any]:

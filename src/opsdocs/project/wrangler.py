@@ -57,7 +57,8 @@ class _Reader:
         # bool is an int in Python; a number where a flag belongs is still wrong.
         if not isinstance(value, kind) or (kind in (int, str) and isinstance(value, bool)):
             names = " or ".join(t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,)))
-            names = names.replace("str", "string").replace("dict", "object").replace("list", "array")
+            names = (names.replace("str", "string").replace("dict", "object").replace("list", "array")
+                     .replace("bool", "boolean"))
             raise self.fail(f"{pointer}/{key}", f"'{key}' must be {names}, got {_json_type(value)}",
                             f"change \"{key}\" to {names}")
         return value

@@ -6,7 +6,9 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
-from opsdocs.errors import PageError
+from jinja2 import Undefined
+
+from opsdocs.errors import ConfigError, PageError
 from opsdocs.project.model import Environment, Project
 from opsdocs.site import _mermaid, _sections, _tables
 from opsdocs.site._pipeline import find_pipeline
@@ -48,7 +50,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "worker": top,
         "envs": project.wrangler.envs,
         "environments": project.wrangler.environments,
-        "db": first_db,
+        "db": first_db or _NoDatabase(top, project.wrangler.relpath, "db"),
         "databases": project.databases,
         "workflows": project.workflows,
         "jobs": {job.id: job for job in project.jobs},
@@ -58,7 +60,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "health_checks": project.health_checks,
         "pipeline": pipeline,
         "target": pipeline.env,
-        "target_db": pipeline.db,
+        "target_db": pipeline.db or _NoDatabase(pipeline.env, project.wrangler.relpath, "target_db"),
         # the environment variables wrangler reads credentials from (fixed by wrangler, not config)
         "cf_env": {"token": "CLOUDFLARE_API_TOKEN", "account": "CLOUDFLARE_ACCOUNT_ID"},
         # macros
@@ -83,3 +85,27 @@ def build_context(project: Project) -> dict[str, Any]:
 def _no_db(project: Project) -> Any:
     raise PageError(f"no D1 database at the top level of {project.wrangler.relpath}",
                     hint="add a d1_databases entry, or pass the database: migrations_table(envs.X.d1_databases[0])")
+
+
+class _NoDatabase(Undefined):
+    """``db``/``target_db`` when that environment binds no D1 database: still falsy (``{% if db %}``), but
+    using it fails at the environment in wrangler.jsonc, not with "'None' has no attribute 'binding'"."""
+
+    __slots__ = ("_env", "_relpath", "_var")
+
+    def __init__(self, env: Environment, relpath: str, var: str) -> None:
+        super().__init__(name=var)
+        self._env, self._relpath, self._var = env, relpath, var
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
+        where = "the top level" if self._env.is_top_level else f"env.{self._env.name}"
+        raise ConfigError(
+            f"{where} declares no d1_databases, but the pages use {self._var}",
+            path=self._relpath if self._env.is_top_level else self._env.location.path,
+            line=None if self._env.is_top_level else self._env.location.line,
+            col=None if self._env.is_top_level else self._env.location.col,
+            hint=f"add the D1 binding under {where} in {self._relpath}: wrangler does not inherit "
+                 "d1_databases into environments",
+        )
+
+    __str__ = _fail_with_undefined_error

@@ -12,6 +12,7 @@ otherwise make a finished step look hung until its timeout.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import re
 import shlex
@@ -31,6 +32,9 @@ __all__ = ["ProcResult", "ProcessGroup", "add_cleanup", "kill_all", "remove_clea
 GRACE_S = 3.0  # SIGTERM first: wrangler and workerd flush their state files on a clean stop
 _OUTPUT_LIMIT = 1 << 20  # keep the last 1 MiB of a step's output; enough for any tail we show
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+# Opt-in timing record for benchmarks/run.py: a file path; one JSON line per child when its group ends.
+TRACE_ENV = "OPSDOCS_PROC_TRACE"
+_WRANGLER = re.compile(r"(?:^|[\s/;&|(])(?:wrangler|workerd|node)(?:\s|$)")  # run as a command, not a file
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class ProcessGroup:
         self.pgid = popen.pid  # start_new_session=True: the leader's pid is the group id
         self._log = log
         self._gone = False  # once the group is gone its id may be reused: never signal it again
+        self._began = (time.time(), time.monotonic())
+        self._traced = False
 
     @property
     def pid(self) -> int:
@@ -89,6 +95,22 @@ class ProcessGroup:
             self._gone = not group_members(self.pgid)
         finally:
             _forget(self)
+            self._trace()
+
+    def _trace(self) -> None:
+        """Append this child's argv[0:3] and lifetime to ``$OPSDOCS_PROC_TRACE`` (no output, no env)."""
+        path = os.environ.get(TRACE_ENV)
+        if not path or self._traced:
+            return
+        self._traced = True
+        args = self.popen.args
+        words = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+        text = [os.fsdecode(w) for w in words]
+        record = {"argv": [text[0].rsplit("/", 1)[-1], *(w[:80] for w in text[1:3])],
+                  "wrangler": bool(_WRANGLER.search(" ".join(text))), "start": self._began[0],
+                  "duration_s": round(time.monotonic() - self._began[1], 4)}
+        with _LOCK, open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
 
     def output(self) -> str:
         """Everything written so far (the last MiB), colours removed."""

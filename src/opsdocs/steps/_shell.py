@@ -111,7 +111,9 @@ class _Splitter:
         while j < len(self.src) and self.src[j] != '"':
             c = self.src[j]
             if c == "\\" and self.src[j + 1: j + 2] in ('"', "\\", "$", "`", "\n"):
-                if self.src[j + 1] != "\n":
+                if self.src[j + 1] == "\n":  # a continuation inside quotes: nothing is kept
+                    self.line += 1
+                else:
                     self.word.append(self.src[j + 1])
                 j += 2
                 continue

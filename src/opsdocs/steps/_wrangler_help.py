@@ -18,6 +18,9 @@ from opsdocs.errors import EnvironmentProblem
 from opsdocs.steps import _proc
 from opsdocs.steps._help_text import CommandSpec, FlagSpec, PositionalSpec, parse_help
 
+# The one node_modules to use when set (documented in opsdocs.steps.sandbox).
+NODE_MODULES_ENV = "OPSDOCS_NODE_MODULES"
+
 __all__ = ["CommandSpec", "FlagSpec", "PositionalSpec", "WranglerHelp"]
 
 HELP_TIMEOUT_S = 30.0
@@ -37,22 +40,25 @@ class WranglerHelp:
 
     @classmethod
     def for_version(cls, root: Path, *, cache_dir: Path | None = None) -> WranglerHelp:
-        """The wrangler installed in ``root/node_modules`` (or a parent's), cached in ``cache_dir``
-        (default ``root/.opsdocs/cache``)."""
+        """The wrangler installed in ``root/node_modules`` (or a parent's; only ``$OPSDOCS_NODE_MODULES``
+        when that is set), cached in ``cache_dir`` (default ``root/.opsdocs/cache``)."""
         root = Path(root).resolve()
-        for base in (root, *root.parents):
-            package = base / "node_modules" / "wrangler" / "package.json"
+        override = os.environ.get(NODE_MODULES_ENV)  # when set, the one place looked at (see sandbox.py)
+        candidates = [Path(override)] if override else [base / "node_modules" for base in (root, *root.parents)]
+        for node_modules in candidates:
+            package = node_modules / "wrangler" / "package.json"
             if package.is_file():
                 break
         else:
-            raise EnvironmentProblem("wrangler is not installed", path=root / "node_modules",
-                                     hint="run `npm ci` in the project checkout")
+            raise EnvironmentProblem("wrangler is not installed", path=candidates[0],
+                                     hint=f"run `npm ci` in the project checkout (or unset {NODE_MODULES_ENV})"
+                                     if override else "run `npm ci` in the project checkout")
         try:
             version = str(json.loads(package.read_text(encoding="utf-8"))["version"])
         except (OSError, ValueError, KeyError) as exc:
             raise EnvironmentProblem(f"cannot read the wrangler version: {exc}", path=package,
                                      hint="reinstall with `npm ci`") from None
-        wrangler = base / "node_modules" / ".bin" / "wrangler"
+        wrangler = node_modules / ".bin" / "wrangler"
         cache = cache_dir if cache_dir is not None else root / ".opsdocs" / "cache"
         return cls(wrangler, version, Path(cache) / f"wrangler-help-{version}.json")
 

@@ -18,10 +18,14 @@ from types import TracebackType
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.load import SITE_ROOT
 from opsdocs.project.model import Project
+# $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other, e.g. a pinned install outside
+# both checkouts; also how a test shows what happens when no wrangler can be found.
+from opsdocs.steps._wrangler_help import NODE_MODULES_ENV
 from opsdocs.steps._proc import ProcResult, add_cleanup, remove_cleanup, run
 from opsdocs.steps.masking import CREDENTIAL_ENV
 
-__all__ = ["Sandbox", "find_node_modules", "PASS_ENV"]
+__all__ = ["Sandbox", "find_node_modules", "NODE_MODULES_ENV", "PASS_ENV"]
+
 
 # Only these reach a step from the caller's environment: a step must not depend on (or leak) the rest.
 PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS")
@@ -39,7 +43,14 @@ _EXTRA_FILES = ("package.json", "package-lock.json", "tsconfig.json", ".dev.vars
 
 
 def find_node_modules(project: Project) -> Path:
-    """The project's ``node_modules`` with wrangler in it, else the opsdocs checkout's."""
+    """``$OPSDOCS_NODE_MODULES`` when set (the only place looked at), else the project's ``node_modules``
+    with wrangler in it, else the opsdocs checkout's."""
+    override = os.environ.get(NODE_MODULES_ENV)
+    if override:
+        if (Path(override) / ".bin" / "wrangler").exists():
+            return Path(override)
+        raise EnvironmentProblem(f"wrangler is not installed in ${NODE_MODULES_ENV} (no .bin/wrangler)",
+                                 path=override, hint=f"run npm ci there, or unset {NODE_MODULES_ENV}")
     for base in (project.root, SITE_ROOT):
         candidate = base / "node_modules"
         if (candidate / ".bin" / "wrangler").exists():

@@ -101,7 +101,8 @@ def _check_command(cmd: Command, project: Project, help: WranglerHelp) -> list[s
     for name, given in flags:
         flag = spec.flag(name)
         if flag is None:
-            problems.append(f"unknown flag {name} for `{shown}`{_did_you_mean(name, spec.flag_names)}")
+            problems.append(f"unknown flag {name} for `{shown}`"
+                            f"{_did_you_mean(name, spec.flag_names) or _see_help(path)}")
         elif flag.takes_value and not given:
             problems.append(f"{name} needs a value")
     if asks_help or spec.subcommands:
@@ -158,6 +159,11 @@ def _database_problems(db: str, env: Environment, project: Project) -> list[str]
 
 def _label(env: Environment) -> str:
     return "the top-level environment" if env.is_top_level else f"env {env.name!r}"
+
+
+def _see_help(path: list[str]) -> str:
+    """The hint when no known name is close: where the real ones are listed."""
+    return f"; see `npx {' '.join(['wrangler', *path, '--help'])}`"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

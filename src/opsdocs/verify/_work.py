@@ -46,11 +46,6 @@ def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
     from opsdocs.steps.sandbox import Sandbox
 
     runbook = next(rb for rb in runbooks(ctx) if rb.page == page)
-    if all(step.mode == "never" for step in runbook.steps) or (
-        not ctx.options.remote_enabled and all(s.mode != "rehearse" for s in runbook.steps)
-    ):
-        # Nothing will execute: no sandbox needed.
-        return run_runbook(runbook, None, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
     with Sandbox(ctx.project) as sandbox:
         return run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from opsdocs.errors import OpsdocsError
@@ -44,9 +45,9 @@ def prefetch(ctx: VerifyContext, checks: Sequence[Check]) -> None:
         ctx.start(key, _work.builder(ctx, key))
 
 
-def _pick(ctx: VerifyContext, key: str, ids: Sequence[str] | None = None,
+def _pick(ctx: VerifyContext, *, key: str, ids: Sequence[str] | None = None,
           prefix: str | None = None) -> list[Finding]:
-    findings: list[Finding] = ctx.get(key, _work.builder(ctx, key))
+    findings: list[Finding] = ctx.get(key, _work.builder(ctx, key))  # shared: built once per run
     if ids is not None:
         return [f for f in findings if f.id in ids]
     if prefix is not None:
@@ -74,12 +75,12 @@ def _runbook_checks(ctx: VerifyContext) -> list[Check]:
             out.append(Check(
                 name=f"{step.location} [{step.mode}] {label}", kind="runbook", location=step.location,
                 markers=(step.mode.replace("-", "_"),), resources=(key,),
-                produce=lambda c, k=key, i=step.id: _pick(c, k, ids=[i]),
+                produce=partial(_pick, key=key, ids=[step.id]),
             ))
             out.append(Check(
                 name=f"{step.location} [static] {label}", kind="runbook", location=step.location,
                 markers=("static",), resources=("static",),
-                produce=lambda c, i=f"static:{step.page}:{step.line}": _pick(c, "static", prefix=i),
+                produce=partial(_pick, key="static", prefix=f"static:{step.page}:{step.line}"),
             ))
     return out
 
@@ -93,12 +94,12 @@ def _health_checks(ctx: VerifyContext) -> list[Check]:
         loc = str(hc.location)
         out.append(Check(
             name=f"{loc} [health local] {hc.name}", kind="health", location=loc, markers=("health",),
-            resources=("health:local",), produce=lambda c, n=hc.name: _pick(c, "health:local", prefix=f"health:{n}"),
+            resources=("health:local",), produce=partial(_pick, key="health:local", prefix=f"health:{hc.name}"),
         ))
         out.append(Check(
             name=f"{loc} [health deployed] {hc.name}", kind="health", location=loc,
             markers=("health", "remote_read"), resources=("health:deployed",),
-            produce=lambda c, n=hc.name: _pick(c, "health:deployed", prefix=f"health:{n}"),
+            produce=partial(_pick, key="health:deployed", prefix=f"health:{hc.name}"),
         ))
     return out
 
@@ -111,7 +112,7 @@ def _drift_checks(ctx: VerifyContext) -> list[Check]:
 
     return [
         Check(name=f"[drift] {rule.id}", kind="drift", location="", markers=("drift",), resources=(),
-              produce=lambda c, r=rule: _timed(lambda: r.check(c.project, c.pages), f"drift:{r.id}", "drift"))
+              produce=partial(_run_rule, rule=rule))
         for rule in RULES
     ]
 
@@ -120,23 +121,22 @@ def _workflow_checks(ctx: VerifyContext) -> list[Check]:
     if not ctx.project.workflows:
         return []
     return [Check(name=f"[workflow] {tool}", kind="workflow", location="", markers=("workflow",),
-                  resources=("audits",), produce=lambda c, t=tool: _pick(c, "audits", prefix=f"workflow:{t}"))
+                  resources=("audits",), produce=partial(_pick, key="audits", prefix=f"workflow:{tool}"))
             for tool in ("zizmor", "actionlint")]
 
 
 def _link_checks(ctx: VerifyContext) -> list[Check]:
     label = "internal and external links" if ctx.options.external else "internal links and anchors"
     return [Check(name=f"[links] {label}", kind="link", location="", markers=("links",), resources=("links",),
-                  produce=lambda c: _pick(c, "links"))]
+                  produce=partial(_pick, key="links"))]
 
 
-def _timed(run: Callable[[], list[Finding]], ident: str, kind: Kind) -> list[Finding]:
-    """Run a check; no finding means it passed (a rule that only reports problems)."""
+def _run_rule(ctx: VerifyContext, *, rule: Any) -> list[Finding]:
+    """Run a drift rule; no finding means it passed (a rule only reports problems)."""
     start = time.perf_counter()
-    findings = run()
-    took = time.perf_counter() - start
+    findings: list[Finding] = rule.check(ctx.project, ctx.pages)
     if not findings:
-        return [Finding(ident, kind, "passed", "", "ok", took)]
+        return [Finding(f"drift:{rule.id}", "drift", "passed", "", "ok", time.perf_counter() - start)]
     return findings
 
 
