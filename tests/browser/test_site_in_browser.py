@@ -92,8 +92,6 @@ _OVERLAPS = """function() {
 }"""
 
 
-@pytest.mark.xfail(strict=True, reason="src/opsdocs/site/_mermaid.py: long subgraph titles (name, path, "
-                   "triggers) wrap over the first job node; keep them to one short line")
 def test_pipeline_titles_do_not_cover_jobs(page: Page, site: Site) -> None:
     page.goto(site.url(url_of(WORKFLOW)))
     expect(page.locator("pre.mermaid")).to_have_count(0)

@@ -47,7 +47,7 @@ def test_gated_jobs_are_labelled_with_their_environment(root: Path) -> None:
     diagram = build_context(project)["pipeline_mermaid"]()
     for job in project.jobs:
         if job.environment and job.needs:
-            assert re.search(rf'-->\|"🔒 {re.escape(job.environment)}"\| \w+__{re.escape(job.id)}\b', diagram)
+            assert re.search(rf'-->\|"gate: {re.escape(job.environment)}"\| \w+__{re.escape(job.id)}\b', diagram)
 
 
 def test_secrets_table_lists_file_and_line_of_every_use(root: Path) -> None:

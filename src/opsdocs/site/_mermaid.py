@@ -31,15 +31,10 @@ def _label(text: str) -> str:
     return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
-def _triggers(workflow: Workflow) -> str:
-    names = [t for t in workflow.triggers if t != "schedule"] + [f"cron {c}" for c in workflow.schedules]
-    return ", ".join(names)
-
-
 def _node(workflow: Workflow, job: Job) -> str:
     lines = [_label(job.name or job.id), f"<code>{_label(job.id)}</code>"]
     if job.environment and not job.needs:
-        lines.append(f"🔒 {_label(job.environment)}")
+        lines.append(f"gate: {_label(job.environment)}")
     shape = ('[["', '"]]') if job.uses else ('["', '"]')
     return f"    {node_id(workflow, job.id)}{shape[0]}{'<br/>'.join(lines)}{shape[1]}"
 
@@ -49,12 +44,15 @@ def pipeline_mermaid(project: Project, direction: str = "LR") -> str:
     out = [f"flowchart {direction}"]
     edges: list[str] = []
     for wf in project.workflows:
-        out.append(f'  subgraph {_graph_id(wf)}["{_label(wf.name)} ({_label(wf.relpath)}) · {_label(_triggers(wf))}"]')
+        # A short one-line title: a long one wraps and mermaid draws it over the first job box.
+        # (the workflow's file name: unique, short; its `name:` is in the jobs table)
+        out.append(f'  subgraph {_graph_id(wf)}["{_label(PurePosixPath(wf.relpath).name)}"]')
         out.append(f"    direction {direction}")
         for job in wf.jobs.values():
             out.append(_node(wf, job))
             for need in job.needs:
-                gate = f'|"🔒 {_label(job.environment)}"|' if job.environment else ""
+                # Text, not an emoji: a machine without an emoji font draws an empty box.
+                gate = f'|"gate: {_label(job.environment)}"|' if job.environment else ""
                 edges.append(f"  {node_id(wf, need)} -->{gate} {node_id(wf, job.id)}")
             called = project.workflow(job.uses.removeprefix("./")) if job.uses else None
             if called is not None:
