@@ -47,7 +47,8 @@ def test_every_way_of_calling_wrangler(prefix: str) -> None:
 
 
 @pytest.mark.parametrize("command", [
-    "npx mermaid wrangler", "npm run deploy", "wranglerx deploy", "/usr/bin/wrangler deploy", "npx", "npm exec",
+    "npx mermaid wrangler", "npm run deploy", "npm run wrangler deploy", "foo exec wrangler deploy",
+    "npx -- --yes wrangler deploy", "wranglerx deploy", "/usr/bin/wrangler deploy", "npx", "npm exec",
     "pnpm", "npx --yes", "echo wrangler deploy", "npm wrangler deploy",
 ])
 def test_things_that_are_not_wrangler(command: str) -> None:
@@ -159,7 +160,14 @@ EFFECTS = [
     ("d1 migrations apply DB --local --remote", True, "remote"),
     ("d1 migrations apply DB --no-remote", True, "local"),
     ("d1 migrations apply DB --no-local", True, "remote"),
-    ("d1 migrations apply DB --remote=false --local=false", True, "remote"),
+    ("d1 migrations apply DB --remote=false --local=false", True, "local"),  # wrangler: remote === false
+    ("d1 migrations apply DB --remote --no-remote", True, "local"),  # the last one wins, as in yargs
+    ("d1 migrations apply DB --no-remote --remote", True, "remote"),
+    ("d1 migrations apply DB --local --no-local", True, "remote"),
+    ("d1 migrations apply DB --local=false --no-remote", True, "local"),
+    ("deploy --version", False, "local"),
+    ("deploy -v", False, "local"),
+    ("d1 execute DB --command 'SELECT 1' --file=x.sql", True, "local"),
     ("d1 migrations list DB", False, "local"),
     ("d1 migrations list DB --remote", False, "remote"),
     ("d1 migrations create DB add_things", True, "local"),
@@ -231,6 +239,9 @@ def test_mutating_and_target(args: str, mutating: bool, target: str) -> None:
     ("SELECT 1", True),
     ("  select * from accounts ;  ", True),
     ("SELECT 1;;", True),
+    ("SELECT 1 ; ;", True),
+    ("PRAGMA table_list;", True),
+    ("DROP table_list", False),
     ("EXPLAIN QUERY PLAN SELECT 1", True),
     ("PRAGMA table_list", True),
     ("pragma table_info(accounts)", True),
@@ -331,8 +342,16 @@ def test_never_blocks_are_not_judged(command: str) -> None:
     "sed -E -e 's|a|b|' -e '2d' file.txt",
     "sed -n '/start/,$p' file.txt",
     "sed --in-place 's/a/b/' f",
+    "sed -i.bak 's/a/b/' f",
+    "sed -r --quiet --expression 's/a/b/' f",
+    "sed -n '3p' f",
     "opsdocs health --base-url http://127.0.0.1:8787",
     "opsdocs health --base-url=http://localhost:8787 --json",
+    "opsdocs health --base-url=http://127.0.0.1:8787/?a=b",
+    "cp -r --target-directory=out backup.sql",
+    "curl -s --max-time 5 http://127.0.0.1:8787/health",
+    "curl --output out.json http://127.0.0.1:8787/health",
+    "echo > out.txt",
     "export NAME=value",
     "wc -l < migrations/0001.sql",
     "head -n 5 x; tail -n 5 x; sort x | uniq | cut -c1-3 | tr a b; jq . x.json; diff a b; true; false",
@@ -342,83 +361,134 @@ def test_rehearse_allows(command: str) -> None:
     check_safety(step(command))
 
 
+H_NEVER = 'mark the block data-mode="never" with data-why, and run it from the deploy workflow'
+H_OFFLINE = 'add --local, or make the block data-mode="remote-read"'
+H_REL = "use a relative path inside the checkout"
+H_RELS = "use relative paths inside the checkout"
+H_ALLOWED = ("allowed: npx wrangler, [, basename, cat, cd, cp, curl, cut, date, diff, dirname, echo, false, grep, "
+             "head, jq, ls, mkdir, mv, opsdocs, printf, pwd, rm, sed, sleep, sort, sqlite3, tail, tee, test, touch, "
+             'tr, true, uniq, wc; or mark the block data-mode="never" with data-why')
+H_HIDE = "write each command on its own line, without $(...), backticks, subshells, heredocs or &"
+H_REDIRECT = "write to a relative path inside the checkout"
+H_REROUTE = "call the URL directly"
+H_LOOPBACK = "call the local dev server (http://127.0.0.1:8787), or use a remote-read block"
+H_SED_OPT = "use sed -n/-E/-i with s/// or p/d scripts"
+H_SED_SCRIPT = "only s/old/new/flags and line-printing (Np, /re/p, Nd) scripts are allowed"
+H_SQLITE_DB = "name a relative path, e.g. .wrangler/state/v3/d1/...sqlite"
+H_SQLITE_FLAGS = "allowed: -bail, -batch, -box, -column, -csv, -header, -json, -line, -list, -markdown, -noheader, " \
+                 "-readonly, -table"
+H_SQLITE_DOT = "allowed: .dump, .headers, .indexes, .indices, .mode, .schema, .tables"
+H_ATTACH = "query the sandbox database only"
+H_OPSDOCS = "run other opsdocs commands outside the runbook"
+H_BASE_URL = "pass --base-url http://127.0.0.1:8787"
+H_READ_ONLY = 'move it to a data-mode="rehearse" block'
+H_CURL_WRITE = "use GET/HEAD without a body, or move it to a never block"
+H_SCHEME = "call an http(s) URL"
+
 REHEARSE_REFUSALS = [
-    # (command, message fragment)
-    ("npx wrangler d1 migrations apply ledger-db --remote", "it changes a remote Cloudflare resource"),
-    ("npx wrangler deploy", "it changes a remote Cloudflare resource"),
-    ("npx wrangler frobnicate", "it changes a remote Cloudflare resource"),
-    ("npx wrangler whoami", "it reaches Cloudflare; rehearse blocks run offline"),
-    ("npx wrangler d1 migrations list ledger-db --remote", "it reaches Cloudflare; rehearse blocks run offline"),
-    ("npx wrangler d1 execute DB --remote --command 'SELECT 1'", "it reaches Cloudflare"),
-    ("npx wrangler versions deploy --dry-run", "it reaches Cloudflare"),
+    # (command, the reason after "rehearse block runs `...`: ", hint)
+    ("npx wrangler d1 migrations apply ledger-db --remote", "it changes a remote Cloudflare resource", H_NEVER),
+    ("npx wrangler deploy", "it changes a remote Cloudflare resource", H_NEVER),
+    ("npx wrangler frobnicate", "it changes a remote Cloudflare resource", H_NEVER),
+    ("npx wrangler whoami", "it reaches Cloudflare; rehearse blocks run offline", H_OFFLINE),
+    ("npx wrangler d1 migrations list ledger-db --remote", "it reaches Cloudflare; rehearse blocks run offline",
+     H_OFFLINE),
+    ("npx wrangler d1 execute DB --remote --command 'SELECT 1'", "it reaches Cloudflare; rehearse blocks run offline",
+     H_OFFLINE),
+    ("npx wrangler versions deploy --dry-run", "it reaches Cloudflare; rehearse blocks run offline", H_OFFLINE),
     ("npx wrangler d1 migrations apply DB --local --persist-to /tmp/state",
-     "--persist-to '/tmp/state' points outside the sandbox"),
+     "--persist-to '/tmp/state' points outside the sandbox", H_REL),
     ("npx wrangler d1 migrations apply DB --local --config=../other/wrangler.jsonc",
-     "--config '../other/wrangler.jsonc' points outside the sandbox"),
-    ("npx wrangler deploy --dry-run --outdir=/tmp/dist", "--outdir '/tmp/dist' points outside the sandbox"),
-    ("npx wrangler d1 export DB --local --output ~/backup.sql", "--output '~/backup.sql' points outside"),
-    ("npx wrangler d1 execute DB --local --file $HOME/q.sql", "--file '$HOME/q.sql' points outside"),
-    ("git push origin main", "'git' is not allowed in a rehearse block"),
-    ("bash -c 'npx wrangler deploy'", "'bash' is not allowed"),
-    ("sudo rm x", "'sudo' is not allowed"),
-    ("npx mermaid", "'npx' is not allowed"),
-    ("/usr/bin/curl http://127.0.0.1:8787", "'/usr/bin/curl' is not allowed"),
-    ("export PATH", "'export' is not allowed"),
-    ("curl https://api.example.com/health", "curl to 'https://api.example.com/health' leaves the machine"),
-    ("curl http://localhost.evil.com/", "leaves the machine"),
-    ("curl http://127.0.0.1:8787 https://example.com", "curl to 'https://example.com'"),
-    ("curl --url=https://example.com", "curl to 'https://example.com'"),
-    ("curl -x http://proxy:3128 http://127.0.0.1:8787", "curl -x can send the request elsewhere"),
-    ("curl --resolve localhost:80:1.2.3.4 http://localhost/", "curl --resolve can send the request elsewhere"),
-    ("curl --connect-to=localhost:80:evil:80 http://localhost/", "curl --connect-to can send"),
-    ("curl -K cfg http://localhost/", "curl -K can send"),
-    ("curl -o /tmp/x http://localhost/", "curl -o '/tmp/x' writes outside the sandbox"),
-    ("curl -so/tmp/x http://localhost/", "curl -o '/tmp/x' writes outside the sandbox"),
-    ("curl --output=../x http://localhost/", "curl --output '../x' writes outside"),
-    ("curl -D /tmp/h http://localhost/", "curl -D '/tmp/h' writes outside"),
-    ("curl -o", "curl -o '' writes outside the sandbox"),
-    ("rm -rf /", "rm '/' leaves the sandbox"),
-    ("rm -rf ../other", "rm '../other' leaves the sandbox"),
-    ("cp backup.sql /tmp/", "cp '/tmp/' leaves the sandbox"),
-    ("echo x | tee /etc/motd", "tee '/etc/motd' leaves the sandbox"),
-    ("mkdir $HOME/x", "mkdir '$HOME/x' leaves the sandbox"),
-    ("cd /", "cd '/' leaves the sandbox"),
-    ("cd", "cd '(home)' leaves the sandbox"),
-    ("echo x > /etc/motd", "redirects to '/etc/motd' outside the sandbox"),
-    ("echo x >> ../log", "redirects to '../log' outside the sandbox"),
-    ("cat < /etc/passwd", "redirects to '/etc/passwd' outside"),
-    ("echo x &> /tmp/log", "redirects to '/tmp/log' outside"),
-    ("echo $(curl https://example.com)", "'$(' can hide a command from the safety check"),
-    ("echo `whoami`", "'`' can hide a command"),
-    ('echo "$(whoami)"', "'$(' can hide a command"),
-    ("(cd x && rm -rf y)", "'(' can hide a command"),
-    ("npx wrangler dev &", "'&' can hide a command"),
-    ("cat <<EOF", "'<<' can hide a command"),
-    ("sed -i 's/a/b/' ../wrangler.jsonc", "sed file '../wrangler.jsonc' is outside the sandbox"),
-    ("sed 's/a/b/w /etc/x' f", "sed script 's/a/b/w /etc/x' may write files or run commands"),
-    ("sed '1e rm -rf /' f", "sed script '1e rm -rf /' may write files"),
-    ("sed 's/a/b/;w x' f", "may write files"),
-    ("sed -f script.sed f", "sed option -f is not allowed"),
-    ("sed -n", "sed script None may write files or run commands"),
-    ("sqlite3 /var/db.sqlite 'SELECT 1'", "sqlite3 needs a database file inside the sandbox"),
-    ("sqlite3", "sqlite3 needs a database file inside the sandbox"),
-    ("sqlite3 x.sqlite '.shell rm -rf /'", "sqlite3 dot-command .shell is not allowed"),
-    ("sqlite3 x.sqlite '.output /etc/x'", "sqlite3 dot-command .output is not allowed"),
-    ("sqlite3 x.sqlite \"ATTACH '/etc/x.db' AS o\"", "sqlite3 ATTACH opens another database"),
-    ("sqlite3 -cmd '.shell id' x.sqlite", "sqlite3 option -cmd is not allowed"),
-    ("opsdocs verify", "only `opsdocs health` may run in a block"),
-    ("opsdocs", "only `opsdocs health` may run in a block"),
-    ("opsdocs health", "opsdocs health must check the local dev server"),
-    ("opsdocs health --base-url https://api.example.com", "opsdocs health must check the local dev server"),
-    ("opsdocs health --base-url", "opsdocs health must check the local dev server"),
+     "--config '../other/wrangler.jsonc' points outside the sandbox", H_REL),
+    ("npx wrangler deploy --dry-run --outdir=/tmp/dist", "--outdir '/tmp/dist' points outside the sandbox", H_REL),
+    ("npx wrangler d1 export DB --local --output ~/backup.sql", "--output '~/backup.sql' points outside the sandbox",
+     H_REL),
+    ("npx wrangler d1 execute DB --local --file $HOME/q.sql", "--file '$HOME/q.sql' points outside the sandbox",
+     H_REL),
+    ("git push origin main", "'git' is not allowed in a rehearse block", H_ALLOWED),
+    ("bash -c 'npx wrangler deploy'", "'bash' is not allowed in a rehearse block", H_ALLOWED),
+    ("sudo rm x", "'sudo' is not allowed in a rehearse block", H_ALLOWED),
+    ("npx mermaid", "'npx' is not allowed in a rehearse block", H_ALLOWED),
+    ("npm run wrangler deploy", "'npm' is not allowed in a rehearse block", H_ALLOWED),
+    ("/usr/bin/curl http://127.0.0.1:8787", "'/usr/bin/curl' is not allowed in a rehearse block", H_ALLOWED),
+    ("export PATH", "'export' is not allowed in a rehearse block", H_ALLOWED),
+    ("export", "'export' is not allowed in a rehearse block", H_ALLOWED),
+    ("curl https://api.example.com/health",
+     "curl to 'https://api.example.com/health' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
+    ("curl http://localhost.evil.com/",
+     "curl to 'http://localhost.evil.com/' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
+    ("curl http://127.0.0.1:8787 https://example.com",
+     "curl to 'https://example.com' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
+    ("curl --url=https://example.com", "curl to 'https://example.com' leaves the machine; rehearse blocks run offline",
+     H_LOOPBACK),
+    ("curl --max-time 5 https://example.com",
+     "curl to 'https://example.com' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
+    ("curl -s --header 'x: y' http://127.0.0.1:8787 -m 5 https://example.com",
+     "curl to 'https://example.com' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
+    ("curl -", "curl to '-' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
+    ("curl -x http://proxy:3128 http://127.0.0.1:8787", "curl -x can send the request elsewhere", H_REROUTE),
+    ("curl --resolve localhost:80:1.2.3.4 http://localhost/", "curl --resolve can send the request elsewhere",
+     H_REROUTE),
+    ("curl --connect-to=localhost:80:evil:80 http://localhost/", "curl --connect-to can send the request elsewhere",
+     H_REROUTE),
+    ("curl -K cfg http://localhost/", "curl -K can send the request elsewhere", H_REROUTE),
+    ("curl -o /tmp/x http://localhost/", "curl -o '/tmp/x' writes outside the sandbox", H_REL),
+    ("curl -so/tmp/x http://localhost/", "curl -o '/tmp/x' writes outside the sandbox", H_REL),
+    ("curl --output=../x http://localhost/", "curl --output '../x' writes outside the sandbox", H_REL),
+    ("curl -D /tmp/h http://localhost/", "curl -D '/tmp/h' writes outside the sandbox", H_REL),
+    ("curl -o", "curl -o '' writes outside the sandbox", H_REL),
+    ("curl --output", "curl --output '' writes outside the sandbox", H_REL),
+    ("rm -rf /", "rm '/' leaves the sandbox", H_RELS),
+    ("rm -rf ../other", "rm '../other' leaves the sandbox", H_RELS),
+    ("cp backup.sql /tmp/", "cp '/tmp/' leaves the sandbox", H_RELS),
+    ("cp --target-directory=/tmp backup.sql", "cp '/tmp' leaves the sandbox", H_RELS),
+    ("cp --target-directory=/tmp/a=b backup.sql", "cp '/tmp/a=b' leaves the sandbox", H_RELS),
+    ("echo x | tee /etc/motd", "tee '/etc/motd' leaves the sandbox", H_RELS),
+    ("mkdir $HOME/x", "mkdir '$HOME/x' leaves the sandbox", H_RELS),
+    ("cd /", "cd '/' leaves the sandbox", H_RELS),
+    ("cd", "cd '(home)' leaves the sandbox", H_RELS),
+    ("echo x > /etc/motd", "redirects to '/etc/motd' outside the sandbox", H_REDIRECT),
+    ("echo x >> ../log", "redirects to '../log' outside the sandbox", H_REDIRECT),
+    ("cat < /etc/passwd", "redirects to '/etc/passwd' outside the sandbox", H_REDIRECT),
+    ("echo x &> /tmp/log", "redirects to '/tmp/log' outside the sandbox", H_REDIRECT),
+    ("> /tmp/x", "redirects to '/tmp/x' outside the sandbox", H_REDIRECT),
+    ("echo $(curl https://example.com)", "'$(' can hide a command from the safety check", H_HIDE),
+    ("echo `whoami`", "'`' can hide a command from the safety check", H_HIDE),
+    ('echo "$(whoami)"', "'$(' can hide a command from the safety check", H_HIDE),
+    ("(cd x && rm -rf y)", "'(' can hide a command from the safety check", H_HIDE),
+    ("npx wrangler dev &", "'&' can hide a command from the safety check", H_HIDE),
+    ("cat <<EOF", "'<<' can hide a command from the safety check", H_HIDE),
+    ("sed -i 's/a/b/' ../wrangler.jsonc", "sed file '../wrangler.jsonc' is outside the sandbox", H_RELS),
+    ("sed 's/a/b/w /etc/x' f", "sed script 's/a/b/w /etc/x' may write files or run commands", H_SED_SCRIPT),
+    ("sed '1e rm -rf /' f", "sed script '1e rm -rf /' may write files or run commands", H_SED_SCRIPT),
+    ("sed 's/a/b/;w x' f", "sed script 's/a/b/;w x' may write files or run commands", H_SED_SCRIPT),
+    ("sed -e", "sed script '' may write files or run commands", H_SED_SCRIPT),
+    ("sed -n", "sed script None may write files or run commands", H_SED_SCRIPT),
+    ("sed -f script.sed f", "sed option -f is not allowed", H_SED_OPT),
+    ("sed -I 's/a/b/' f", "sed option -I is not allowed", H_SED_OPT),
+    ("sqlite3 /var/db.sqlite 'SELECT 1'", "sqlite3 needs a database file inside the sandbox", H_SQLITE_DB),
+    ("sqlite3 -json /var/db.sqlite 'SELECT 1'", "sqlite3 needs a database file inside the sandbox", H_SQLITE_DB),
+    ("sqlite3", "sqlite3 needs a database file inside the sandbox", H_SQLITE_DB),
+    ("sqlite3 x.sqlite '.shell rm -rf /'", "sqlite3 dot-command .shell is not allowed", H_SQLITE_DOT),
+    ("sqlite3 x.sqlite '.output /etc/x'", "sqlite3 dot-command .output is not allowed", H_SQLITE_DOT),
+    ("sqlite3 x.sqlite \"attach '/etc/x.db' AS o\"", "sqlite3 ATTACH opens another database", H_ATTACH),
+    ("sqlite3 x.sqlite \"ATTACH '/etc/x.db' AS o\"", "sqlite3 ATTACH opens another database", H_ATTACH),
+    ("sqlite3 -cmd '.shell id' x.sqlite", "sqlite3 option -cmd is not allowed", H_SQLITE_FLAGS),
+    ("opsdocs verify", "only `opsdocs health` may run in a block", H_OPSDOCS),
+    ("opsdocs", "only `opsdocs health` may run in a block", H_OPSDOCS),
+    ("opsdocs health", "opsdocs health must check the local dev server in a rehearse block", H_BASE_URL),
+    ("opsdocs health --base-url https://api.example.com",
+     "opsdocs health must check the local dev server in a rehearse block", H_BASE_URL),
+    ("opsdocs health --base-url", "opsdocs health must check the local dev server in a rehearse block", H_BASE_URL),
 ]
 
 
-@pytest.mark.parametrize(("command", "fragment"), REHEARSE_REFUSALS)
-def test_rehearse_refuses(command: str, fragment: str) -> None:
+@pytest.mark.parametrize(("command", "reason", "hint"), REHEARSE_REFUSALS)
+def test_rehearse_refuses(command: str, reason: str, hint: str) -> None:
     err = refused(command)
-    assert fragment in err.message, err.message
-    assert err.hint
+    assert err.message.startswith("rehearse block runs `")
+    assert err.message.endswith(f"`: {reason}"), err.message
+    assert err.hint == hint
 
 
 def test_refusal_points_at_the_line_of_the_command_and_names_it() -> None:
@@ -434,6 +504,7 @@ def test_refusal_points_at_the_line_of_the_command_and_names_it() -> None:
 def test_unreadable_command_is_refused_at_its_line() -> None:
     err = refused("echo ok\necho 'unclosed")
     assert err.message == "cannot read the command: unclosed single quote"
+    assert err.hint == "close the quote; one command per line"
     assert err.line == 12
     assert refused('echo "unclosed').message == "cannot read the command: unclosed double quote"
     assert refused("echo >").message == "cannot read the command: > without a file name"
@@ -457,6 +528,8 @@ def test_rehearse_hint_for_a_remote_read_suggests_remote_read_mode() -> None:
     "npx wrangler versions list",
     "npx wrangler deploy --dry-run --outdir dist",
     "curl -fsSL https://api.example.com/health",
+    "curl http://api.example.com/health",
+    "curl HTTPS://API.EXAMPLE.COM/health",
     "curl -I https://api.example.com/",
     "curl -X GET https://api.example.com/",
     "curl --request=head https://api.example.com/",
@@ -469,31 +542,45 @@ def test_remote_read_allows(command: str) -> None:
     check_safety(step(command, "remote-read"))
 
 
-@pytest.mark.parametrize(("command", "fragment"), [
-    ("npx wrangler d1 migrations apply ledger-db --remote", "it changes a remote Cloudflare resource"),
-    ("npx wrangler rollback", "it changes a remote Cloudflare resource"),
-    ("npx wrangler d1 execute DB --remote --command 'DELETE FROM t'", "it changes a remote Cloudflare"),
-    ("npx wrangler d1 migrations apply ledger-db --local", "it changes data; remote-read blocks must only read"),
-    ("npx wrangler d1 execute DB --command 'UPDATE t SET x=1'", "it changes data; remote-read blocks"),
-    ("curl -X POST https://api.example.com/x", "curl POST changes data; remote-read blocks must only read"),
-    ("curl -XDELETE https://api.example.com/x", "curl DELETE changes data"),
-    ("curl --request=PUT https://api.example.com/x", "curl PUT changes data"),
-    ("curl -d a=1 https://api.example.com/x", "curl -d changes data"),
-    ("curl --data-raw x https://api.example.com/x", "curl --data-raw changes data"),
-    ("curl --json '{}' https://api.example.com/x", "curl --json changes data"),
-    ("curl -F f=@x https://api.example.com/x", "curl -F changes data"),
-    ("curl -T x https://api.example.com/x", "curl -T changes data"),
-    ("curl --upload-file x https://api.example.com/x", "curl --upload-file changes data"),
-    ("curl ftp://example.com/x", "curl to 'ftp://example.com/x': only http(s) URLs"),
-    ("curl file:///etc/passwd", "only http(s) URLs"),
-    ("curl --proxy http://p https://api.example.com", "curl --proxy can send the request elsewhere"),
-    ("git pull", "'git' is not allowed in a remote-read block"),
-    ("echo $(npx wrangler deploy)", "'$(' can hide a command"),
+@pytest.mark.parametrize(("command", "reason", "hint"), [
+    ("npx wrangler d1 migrations apply ledger-db --remote", "it changes a remote Cloudflare resource", H_NEVER),
+    ("npx wrangler rollback", "it changes a remote Cloudflare resource", H_NEVER),
+    ("npx wrangler d1 execute DB --remote --command 'DELETE FROM t'", "it changes a remote Cloudflare resource",
+     H_NEVER),
+    ("npx wrangler d1 migrations apply ledger-db --local", "it changes data; remote-read blocks must only read",
+     H_READ_ONLY),
+    ("npx wrangler d1 execute DB --command 'UPDATE t SET x=1'", "it changes data; remote-read blocks must only read",
+     H_READ_ONLY),
+    ("curl -X POST https://api.example.com/x", "curl POST changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl -XDELETE https://api.example.com/x", "curl DELETE changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl --request=put https://api.example.com/x", "curl PUT changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl -d a=1 https://api.example.com/x", "curl -d changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl -X GET -d a=1 https://api.example.com/x", "curl -d changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl --data-raw x https://api.example.com/x", "curl --data-raw changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl --json '{}' https://api.example.com/x", "curl --json changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl -F f=@x https://api.example.com/x", "curl -F changes data; remote-read blocks must only read",
+     H_CURL_WRITE),
+    ("curl -T x https://api.example.com/x", "curl -T changes data; remote-read blocks must only read", H_CURL_WRITE),
+    ("curl --upload-file x https://api.example.com/x",
+     "curl --upload-file changes data; remote-read blocks must only read", H_CURL_WRITE),
+    ("curl ftp://example.com/x", "curl to 'ftp://example.com/x': only http(s) URLs", H_SCHEME),
+    ("curl file:///etc/passwd", "curl to 'file:///etc/passwd': only http(s) URLs", H_SCHEME),
+    ("curl --proxy http://p https://api.example.com", "curl --proxy can send the request elsewhere", H_REROUTE),
+    ("git pull", "'git' is not allowed in a remote-read block", H_ALLOWED),
+    ("echo $(npx wrangler deploy)", "'$(' can hide a command from the safety check", H_HIDE),
 ])
-def test_remote_read_refuses(command: str, fragment: str) -> None:
+def test_remote_read_refuses(command: str, reason: str, hint: str) -> None:
     err = refused(command, "remote-read")
-    assert fragment in err.message, err.message
     assert err.message.startswith("remote-read block runs `")
+    assert err.message.endswith(f"`: {reason}"), err.message
+    assert err.hint == hint
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -531,3 +618,37 @@ def test_shell_splitter_details() -> None:
     with pytest.raises(ShellSyntaxError) as info:
         split_commands("a\nb 'c")
     assert info.value.line == 2
+
+
+def test_whole_command_records() -> None:
+    assert one("echo hi >out.txt") == Command(
+        text="echo hi >out.txt", line=1, argv=("echo", "hi"), wrangler=False, path=(), positionals=("hi",), flags=(),
+        mutating=False, target="local", redirects=((">", "out.txt"),), hidden=(), args=())
+    assert one("X=1 npx wrangler d1 list --json 2>&1") == Command(
+        text="X=1 npx wrangler d1 list --json 2>&1", line=1, argv=("npx", "wrangler", "d1", "list", "--json"),
+        wrangler=True, path=("d1", "list"), positionals=(), flags=(("--json", None),), mutating=False,
+        target="remote", redirects=(("2>&", "1"),), hidden=(), args=("d1", "list", "--json"))
+    only_redirect = one("> out.txt")
+    assert (only_redirect.argv, only_redirect.mutating, only_redirect.target) == ((), False, "local")
+    assert only_redirect.program == ""
+
+
+def test_shell_quotes_escapes_and_lines() -> None:
+    cmds = split_commands("echo 'a\nb'\necho \"c\nd\"\necho e")
+    assert [(c.line, c.words) for c in cmds] == [(1, ["echo", "a\nb"]), (3, ["echo", "c\nd"]), (5, ["echo", "e"])]
+    cmds = split_commands('echo "x\\\ny"\necho z')
+    assert [(c.line, c.words) for c in cmds] == [(1, ["echo", "xy"]), (3, ["echo", "z"])]
+    assert split_commands('echo "\\$(x)" "\\`y\\`" "a\\\\b" "\\q"')[0].words == ["echo", "$(x)", "`y`", "a\\b", "\\q"]
+    assert split_commands('echo "\\$(x)" "\\`y\\`"')[0].hidden == []
+    assert split_commands('echo "`x`"')[0].hidden == ["`"]
+    assert split_commands("echo `x`")[0].hidden == ["`"]
+    assert split_commands("echo ''")[0].words == ["echo", ""]
+    assert split_commands("echo a  b # comment")[0].words == ["echo", "a", "b"]
+    assert split_commands("(cd x)")[0].words == ["cd", "x"]
+    assert split_commands("echo a >out.txt")[0].redirects == [(">", "out.txt")]
+    assert split_commands("a 2>&-")[0].redirects == [("2>&", "-")]
+    assert split_commands("a >&2")[0].redirects == [(">&", "2")]
+    assert split_commands("a 10>x")[0].redirects == [("10>", "x")]
+    assert split_commands("a >Xout")[0].redirects == [(">", "Xout")]
+    assert split_commands("> x")[0].redirects == [(">", "x")]
+    assert [c.text for c in split_commands("a && b")] == ["a", "b"]

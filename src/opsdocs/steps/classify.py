@@ -89,8 +89,9 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
     if cmd.hidden:
         return (f"{cmd.hidden[0]!r} can hide a command from the safety check",
                 "write each command on its own line, without $(...), backticks, subshells, heredocs or &")
-    for op, target in cmd.redirects:
-        if not op.endswith("&") and not _tools.sandbox_path(target) and target not in _tools.DEVICES:
+    for _, target in cmd.redirects:
+        # a descriptor copy (2>&1, >&-) has a digit or "-" as target: relative, so it passes
+        if not _tools.sandbox_path(target) and target not in _tools.DEVICES:
             return (f"redirects to {target!r} outside the sandbox", "write to a relative path inside the checkout")
     if not cmd.argv:
         return None

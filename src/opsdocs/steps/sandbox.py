@@ -129,6 +129,8 @@ class Sandbox:
         env["HOME"] = str(self.home)
         env["XDG_CONFIG_HOME"] = str(self.home / ".config")
         env["npm_config_cache"] = str(self.home / ".npm")
+        # wrangler leaves files in the temp dir (update-check/): keep them in the sandbox, deleted with it.
+        env["TMPDIR"] = str(self.home / "tmp")
         if remote:
             env.update({k: os.environ[k] for k in CREDENTIAL_ENV if os.environ.get(k)})
         return env
@@ -145,7 +147,7 @@ class Sandbox:
         config = self.project.wrangler.path
         config_dir = config.parent
         self.root.mkdir(parents=True)
-        self.home.mkdir()
+        (self.home / "tmp").mkdir(parents=True)
         wanted: set[Path] = {config}
         wanted |= {src_root / name for name in _EXTRA_FILES}
         wanted |= {config_dir / name for name in _EXTRA_FILES}
