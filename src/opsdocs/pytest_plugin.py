@@ -83,6 +83,7 @@ class OpsdocsSession:
         self.started = datetime.now(timezone.utc)
         self._t0 = time.perf_counter()
         self.interrupted = False
+        self.preflight_error: OpsdocsError | None = None
 
     @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so our items can be selected
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
@@ -103,8 +104,17 @@ class OpsdocsSession:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         from opsdocs.verify.checks import prefetch
 
-        if self.ctx is not None:
-            prefetch(self.ctx, [i.check for i in session.items if isinstance(i, CheckItem)])
+        if self.ctx is None:
+            return
+        checks = [i.check for i in session.items if isinstance(i, CheckItem)]
+        try:
+            _preflight(self.ctx, checks)
+        except OpsdocsError as err:
+            # The machine lacks wrangler or Node: say it once, not once per selected check.
+            self.preflight_error = err
+            session.items[:] = []
+            return
+        prefetch(self.ctx, checks)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
@@ -120,31 +130,50 @@ class OpsdocsSession:
         self.interrupted = True
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        from opsdocs.report.json import build_report, current_commit, write_report
-        from opsdocs.report.junit import write_junit
-
         try:
             if self.ctx is not None:
                 self.ctx.close(interrupted=self.interrupted)
         finally:
-            # Messages were masked where they were made; the report masks again, in depth.
-            masker = self.ctx.masker if self.ctx is not None else None
-            findings = [Finding(f.id, f.kind, f.status, f.location, masker.mask(f.message), f.duration_s)
-                        for f in self.findings] if masker else self.findings
-            self.findings = findings
-            report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
-                                  duration_s=time.perf_counter() - self._t0,
-                                  commit=current_commit(self.options.root))
-            try:
-                if self.options.report:
-                    write_report(report, self.options.report)
-                if self.options.junit:
-                    write_junit(self.findings, self.options.junit)
-            except OSError as exc:  # a full disk, a folder removed mid-run: one line, not a traceback
-                raise EnvironmentProblem(f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
-                                         hint="pass --report/--junit with a path in a writable directory") from None
-            if self.on_report:
-                self.on_report(report, self.findings)
+            if self.preflight_error is None:  # else nothing ran: no report (the caller prints the one line)
+                self._report()
+
+    def _report(self) -> None:
+        from opsdocs.report.json import build_report, current_commit, write_report
+        from opsdocs.report.junit import write_junit
+
+        # Messages were masked where they were made; the report masks again, in depth.
+        masker = self.ctx.masker if self.ctx is not None else None
+        if masker:
+            self.findings = [Finding(f.id, f.kind, f.status, f.location, masker.mask(f.message), f.duration_s)
+                             for f in self.findings]
+        report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
+                              duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root))
+        try:
+            if self.options.report:
+                write_report(report, self.options.report)
+            if self.options.junit:
+                write_junit(self.findings, self.options.junit)
+        except OSError as exc:  # a full disk, a folder removed mid-run: one line, not a traceback
+            raise EnvironmentProblem(f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
+                                     hint="pass --report/--junit with a path in a writable directory") from None
+        if self.on_report:
+            self.on_report(report, self.findings)
+
+
+def _preflight(ctx: Any, checks: list[Any]) -> None:
+    """Node and wrangler must exist when a selected check runs wrangler (EnvironmentProblem if not)."""
+    import shutil
+
+    from opsdocs.errors import EnvironmentProblem
+    from opsdocs.steps.sandbox import find_node_modules
+
+    wrangler_keys = ("runbook:", "static", "devserver", "health:local")
+    if not any(r.startswith(wrangler_keys) for c in checks for r in c.resources):
+        return
+    if shutil.which("node", path=ctx.options.env.get("PATH")) is None:
+        raise EnvironmentProblem("Node.js is not on PATH (wrangler runs on it)",
+                                 hint="install Node 20 or newer, then run npm ci")
+    find_node_modules(ctx.project)
 
 
 class _Checks(pytest.Collector):

@@ -104,15 +104,14 @@ def health_url(url: str, word: str) -> Callable[[Path, ExitStack], Run]:
 
 
 def _no_wrangler(marker: str) -> Callable[[Path, ExitStack], Run]:
-    """$OPSDOCS_NODE_MODULES names an empty folder: no wrangler anywhere opsdocs may look."""
+    """$OPSDOCS_NODE_MODULES names an empty folder: no wrangler anywhere opsdocs may look. Said once, before
+    anything runs, however many selected checks would need wrangler."""
 
     def make(tmp: Path, _: ExitStack) -> Run:
         p = project_copy(tmp)
         (tmp / "empty").mkdir()
-        rel = "runbooks/build-check.md"
-        line = line_of(REPO / rel, "```{.bash")  # its first block (no --site-root: the shipped pages)
-        return Run([*verify(p), "-m", marker, "-k", f"build-check.md:{line}"], f"{rel}:{line}",
-                   "wrangler is not installed", "finding", env={"OPSDOCS_NODE_MODULES": str(tmp / "empty")})
+        return Run([*verify(p), "-m", marker], str(tmp / "empty"), "wrangler is not installed",
+                   env={"OPSDOCS_NODE_MODULES": str(tmp / "empty")})
 
     return make
 
@@ -120,10 +119,7 @@ def _no_wrangler(marker: str) -> Callable[[Path, ExitStack], Run]:
 def _no_node(tmp: Path, _: ExitStack) -> Run:
     p = project_copy(tmp)
     path = bin_dir_without(tmp / "bin", "node", "nodejs")
-    rel = "runbooks/build-check.md"
-    line = line_of(REPO / rel, "```{.bash")
-    return Run([*verify(p), "-m", "rehearse", "-k", f"build-check.md:{line}"], f"{rel}:{line}",
-               "node is not installed", "finding", env={"PATH": str(path)})
+    return Run([*verify(p), "-m", "rehearse"], None, "Node.js is not on PATH", env={"PATH": str(path)})
 
 
 def _port_taken(tmp: Path, stack: ExitStack) -> Run:

@@ -85,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
         if args.markexpr:
             argv += ["-m", args.markexpr]
         code = pytest.main(argv, plugins=[session])
+    if session.preflight_error is not None:
+        print(f"opsdocs: {session.preflight_error}", file=sys.stderr)
+        return 2
     if code == pytest.ExitCode.USAGE_ERROR:
         print("opsdocs: invalid -k/-m expression; use pytest's syntax, e.g. -k 'rollback and not never'",
               file=sys.stderr)
