@@ -9,7 +9,6 @@ from pathlib import Path
 
 from catalogue_config import HEALTH, Case, Run, build, project_copy, verify
 from catalogue_helpers import (
-    REPO,
     bin_dir_without,
     bound_port,
     closed_port,
