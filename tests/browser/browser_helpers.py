@@ -29,7 +29,6 @@ from opsdocs.site.pages import RenderedPage
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 # What a built site needs from a checkout (the pages themselves come from this repo's docs/ and runbooks/).
-PROJECT_FILES = ("wrangler.jsonc", "worker", "migrations", ".github", "checks")
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -94,18 +93,6 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-def copy_project(dest: Path) -> Path:
-    """The files a build reads from a checkout, copied from this repo into ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy(src, dest / name)
-    return dest
 
 
 def write_sample_report(project: Project) -> dict[str, Any]:

@@ -8,11 +8,11 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from shipped_project import copy_project
 from browser_helpers import (
     CHROMIUM_ARGS,
     PageLog,
     Site,
-    copy_project,
     find_chromium,
     serve,
     write_sample_report,

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO
+from shipped_project import copy_project
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT_FILES = ("wrangler.jsonc", "worker", "migrations", "checks", ".github", "package.json",
-                 "package-lock.json")
 SITE_FILES = ("docs", "runbooks")
 CLI = "import sys; from opsdocs.cli import main; sys.exit(main())"
 RUN_TIMEOUT_S = 90.0
@@ -34,18 +33,6 @@ _QUIET = {"WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "fals
 
 
 # --- building bad inputs ---------------------------------------------------------------------------
-
-
-def copy_project(dest: Path) -> Path:
-    """The shipped wrangler project (no node_modules: opsdocs falls back to its own pinned wrangler)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def copy_site(dest: Path) -> Path:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from opsdocs.cli import main
-from opsdocs.project.load import SITE_ROOT
 
 
 @dataclass(frozen=True)
@@ -28,12 +26,3 @@ def run_build(*args: str, site: Path) -> Build:
     with contextlib.redirect_stderr(err):
         code = main(["build", "--site-dir", str(site), *args])
     return Build(code, err.getvalue(), site)
-
-
-def copy_project(dest: Path) -> Path:
-    """This repo's config (wrangler.jsonc, workflows, migrations, checks) in ``dest``: a project to edit."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SITE_ROOT / "wrangler.jsonc", dest / "wrangler.jsonc")
-    for sub in (".github/workflows", "migrations", "checks", "worker"):
-        shutil.copytree(SITE_ROOT / sub, dest / sub)
-    return dest

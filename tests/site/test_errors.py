@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sitebuild import copy_project, run_build
+from shipped_project import copy_project
+from sitebuild import run_build
 
 from opsdocs import PageError, load_project
 from opsdocs.project.load import SITE_ROOT

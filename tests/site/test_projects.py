@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from other_project import write_other_project
-from sitebuild import Build, copy_project, run_build
+from shipped_project import copy_project
+from sitebuild import Build, run_build
 
 # Names of this repo's config, read from it (not typed) so the test follows a renamed repo too.
 from opsdocs import load_project

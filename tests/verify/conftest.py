@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from verify_helpers import copy_project
+from shipped_project import copy_project
 
 
 @pytest.fixture

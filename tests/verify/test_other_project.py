@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from verify_helpers import copy_project, run_opsdocs
+from shipped_project import copy_project
+from verify_helpers import run_opsdocs
 
 WORKFLOW = """\
 name: ship

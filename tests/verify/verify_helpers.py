@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 
 REPO = Path(__file__).resolve().parents[2]
-PROJECT_FILES = ("wrangler.jsonc", "worker", "migrations", "checks", ".github", "package.json",
-                 "package-lock.json")
-
-
-def copy_project(dest: Path) -> Path:
-    """The shipped wrangler project (no node_modules: opsdocs falls back to its own pinned wrangler)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def run_opsdocs(*args: str, timeout: float = 600, cwd: Path | None = None,
