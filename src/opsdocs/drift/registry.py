@@ -16,6 +16,7 @@ from opsdocs.drift.undescribed_environment import UndescribedEnvironment
 from opsdocs.drift.undocumented_secret import UndocumentedSecret
 from opsdocs.drift.unpinned_action import UnpinnedAction
 from opsdocs.drift.unused_secret_doc import UnusedSecretDoc
+from opsdocs.drift.workflow_database import WorkflowDatabase
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
@@ -31,6 +32,7 @@ RULES: tuple[Rule, ...] = (
     NavCoverage(),
     UnpinnedAction(),
     JobHygiene(),
+    WorkflowDatabase(),
 )
 
 
