@@ -42,9 +42,12 @@ from mkdocs.exceptions import PluginError
 from opsdocs.errors import OpsdocsError
 from opsdocs.site.render import page_context, render_source, split_front_matter
 
-__all__ = ["define_env", "on_pre_page_macros"]
+__all__ = ["define_env", "on_post_page_macros", "on_pre_page_macros"]
 
 _RENDERED = "_opsdocs_rendered"
+_SKIP = "render_macros"
+_MISSING = object()
+_SAVED: dict[int, object] = {}  # id(page.meta) -> its own render_macros (or _MISSING) while we hold it
 
 
 def define_env(env: Any) -> None:
@@ -72,7 +75,19 @@ def on_pre_page_macros(env: Any) -> None:
         env.markdown = render_source(site_root, env.markdown, relpath, first_line=_body_line(page))
     except OpsdocsError as err:
         raise PluginError(str(err)) from err
-    page.meta["render_macros"] = False  # the plugin's copy of the page shares this dict
+    _SAVED[id(page.meta)] = page.meta.get(_SKIP, _MISSING)
+    page.meta[_SKIP] = False  # the plugin's copy of the page shares this dict
+
+
+def on_post_page_macros(env: Any) -> None:
+    """Give the page its own meta back: Material's nav reads every page's meta on every page, and a
+    non-empty one costs O(pages²) template lookups (2 s of a 560-page build)."""
+    meta = env.page.meta
+    saved = _SAVED.pop(id(meta), None)
+    if saved is _MISSING:
+        meta.pop(_SKIP, None)
+    elif saved is not None:
+        meta[_SKIP] = saved
 
 
 def _relpath(path: Path, site_root: Path) -> str:

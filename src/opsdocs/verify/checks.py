@@ -37,12 +37,34 @@ def collect_checks(ctx: VerifyContext) -> list[Check]:
 
 
 def prefetch(ctx: VerifyContext, checks: Sequence[Check]) -> None:
-    """Start, in the background, every shared resource the selected checks will need."""
+    """Start, in the background, every shared resource the selected checks will need.
+
+    The pool runs them in the order given, so the order is the run's critical path: what other work waits
+    on (the dev server, the site build) first, then the runbooks longest first (each runs its steps one
+    after the other), and last what only waits (health checks, the link check).
+    """
     wanted: dict[str, None] = {}
     for check in checks:
         wanted.update(dict.fromkeys(check.resources))
-    for key in wanted:
+    wanted.update(dict.fromkeys(_DEPENDS[k] for k in list(wanted) if k in _DEPENDS))
+    for key in sorted(wanted, key=lambda k: _priority(ctx, k)):
         ctx.start(key, _work.builder(ctx, key))
+
+
+_DEPENDS = {"health:local": "devserver", "links": "site"}  # builders that block on another resource
+
+
+def _priority(ctx: VerifyContext, key: str) -> tuple[int, float]:
+    if key in _DEPENDS:
+        return (3, 0.0)
+    if key in _DEPENDS.values():
+        return (0, 0.0)
+    if key.startswith("runbook:"):
+        page = key.split(":", 1)[1]
+        runs = ("rehearse", "remote-read") if ctx.options.remote_enabled else ("rehearse",)
+        steps = next((rb.steps for rb in _work.runbooks(ctx) if rb.page == page), ())
+        return (1, -sum(step.mode in runs for step in steps))
+    return (2, 0.0)
 
 
 def _pick(ctx: VerifyContext, *, key: str, ids: Sequence[str] | None = None,

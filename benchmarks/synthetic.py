@@ -1,0 +1,128 @@
+"""Generators for the benchmarks: the shipped site multiplied, and rendered pages repeated.
+
+``write_site(dest, copies, prerendered=...)`` copies every page of the shipped site (``docs/**/*.md`` and
+the drills in ``runbooks/``) under ``copies`` sub-folders of a new ``docs/``, with a generated nav, and
+writes an ``mkdocs.yml`` derived from ours. ``prerendered=True`` writes each page already rendered with
+the same context the macros plugin uses and drops the plugin from the config: the same site, built
+without the macros, so the two builds differ only by the plugin's cost.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.site.hooks import runbook_pages
+from opsdocs.site.pages import RenderedPage
+from opsdocs.site.render import render_pages, render_source, split_front_matter
+
+__all__ = ["copy_name", "page_count", "repeated_pages", "shipped_pages", "write_site"]
+
+
+def copy_name(i: int) -> str:
+    return f"copy-{i:02d}"
+
+
+def shipped_pages(site_root: Path = SITE_ROOT) -> list[tuple[str, Path]]:
+    """``(relpath inside a copy, source)`` of every page the shipped site builds."""
+    docs = site_root / "docs"
+    out = [(p.relative_to(docs).as_posix(), p) for p in sorted(docs.rglob("*.md"))]
+    out += [(f"runbooks/{p.name}", p) for p in runbook_pages(site_root)]
+    return out
+
+
+class _IgnoreTags(yaml.SafeLoader):
+    """Reads mkdocs.yml for its nav only: ``!!python/name`` values are not needed (nor imported)."""
+
+
+_IgnoreTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def _prefixed(nav: Any, prefix: str) -> Any:
+    if isinstance(nav, str):
+        return nav if "://" in nav else f"{prefix}/{nav}"
+    if isinstance(nav, list):
+        return [_prefixed(item, prefix) for item in nav]
+    if isinstance(nav, dict):
+        return {key: _prefixed(value, prefix) for key, value in nav.items()}
+    return nav
+
+
+def _config_text(site_root: Path, copies: int, drills: list[str], *, macros: bool) -> str:
+    """Our mkdocs.yml with the nav replaced by one section per copy (and the macros plugin if not)."""
+    text = (site_root / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = yaml.load(text, Loader=_IgnoreTags)["nav"]
+    if drills:  # hooks.py inserts "Drills" from the site root's runbooks/; here they are in each copy
+        keys = [next(iter(i)) if isinstance(i, dict) else i for i in nav]
+        nav.insert(keys.index("Status") if "Status" in keys else len(nav), {"Drills": drills})
+    out: list[str] = []
+    in_nav = in_macros = False
+    for line in text.splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):  # a top-level key
+            in_nav, in_macros = line.startswith("nav:"), False
+        elif line.startswith("  - "):  # a plugin (or hook) entry
+            in_macros = not macros and line.startswith("  - macros:")
+        if in_nav or in_macros:
+            continue
+        if line.startswith("  - src/opsdocs/site/hooks.py"):
+            line = f"  - {site_root / 'src/opsdocs/site/hooks.py'}"
+        out.append(line)
+    sections = [{f"Copy {i}": _prefixed(nav, copy_name(i))} for i in range(copies)]
+    out.append(yaml.safe_dump({"nav": sections}, sort_keys=False, width=200).rstrip())
+    return "\n".join(out) + "\n"
+
+
+def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = SITE_ROOT) -> Path:
+    """Write the multiplied site into ``dest`` (which must be empty or absent); returns its mkdocs.yml."""
+    dest.mkdir(parents=True, exist_ok=True)
+    docs = dest / "docs"
+    for asset in (site_root / "docs").rglob("*"):  # stylesheets and such: once, where the config points
+        if asset.is_file() and asset.suffix != ".md":
+            target = docs / asset.relative_to(site_root / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(asset, target)
+    (dest / "node_modules").symlink_to(site_root / "node_modules", target_is_directory=True)
+    pages = shipped_pages(site_root)
+    project = load_project(site_root=dest) if prerendered else None
+    for rel, source_path in pages:
+        source = source_path.read_text(encoding="utf-8-sig")
+        for i in range(copies):
+            relpath = f"docs/{copy_name(i)}/{rel}"
+            text = source
+            if project is not None:
+                body, first = split_front_matter(source)
+                front = source[: len(source) - len(body)] if body != source else ""
+                text = front + render_source(dest, body, relpath, first_line=first, project=project)
+            target = dest / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    drills = [rel for rel, _ in pages if rel.startswith("runbooks/")]
+    config = dest / "mkdocs.yml"
+    config.write_text(_config_text(site_root, copies, drills, macros=not prerendered), encoding="utf-8")
+    return config
+
+
+_RELPATH = re.compile(r"^(docs|runbooks)/")
+
+
+def repeated_pages(count: int, site_root: Path = SITE_ROOT) -> list[RenderedPage]:
+    """``count`` rendered pages: the shipped site's pages (rendered once) cycled, each under its own path."""
+    shipped = render_pages(load_project(site_root=site_root), site_root)
+    if not shipped:
+        raise RuntimeError(f"no pages under {site_root}")
+    out = []
+    for i in range(count):
+        page = shipped[i % len(shipped)]
+        relpath = _RELPATH.sub(rf"\1/{copy_name(i // len(shipped))}/", page.relpath)
+        out.append(RenderedPage(relpath=relpath, path=page.path, source=page.source, text=page.text))
+    return out
+
+
+def page_count(site_root: Path = SITE_ROOT) -> int:
+    """Pages in the shipped site (the unit ``copies`` multiplies)."""
+    return len(shipped_pages(site_root))
