@@ -73,11 +73,13 @@ class OpsdocsSession:
     """One verification run inside a pytest session."""
 
     def __init__(self, options: Any, *, ctx: Any = None,
-                 on_finding: Callable[[Finding], None] | None = None,
+                 on_start: Callable[[int], None] | None = None,
+                 on_item: Callable[[list[Finding]], None] | None = None,
                  on_report: Callable[[dict[str, Any], list[Finding]], None] | None = None) -> None:
         self.options = options
         self.ctx = ctx
-        self.on_finding = on_finding
+        self.on_start = on_start  # the number of selected checks, once collected
+        self.on_item = on_item  # one check done: its findings
         self.on_report = on_report
         self.findings: list[Finding] = []
         self.started = datetime.now(timezone.utc)
@@ -115,16 +117,18 @@ class OpsdocsSession:
             session.items[:] = []
             return
         prefetch(self.ctx, checks)
+        if self.on_start:
+            self.on_start(len(session.items))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
         try:
             return (yield)
         finally:
-            for finding in getattr(item, "findings", ()):
-                self.findings.append(finding)
-                if self.on_finding:
-                    self.on_finding(finding)
+            found = list(getattr(item, "findings", ()))
+            self.findings.extend(found)
+            if self.on_item:
+                self.on_item(found)
 
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True

@@ -62,20 +62,20 @@ def run(args: argparse.Namespace) -> int:
     ctx = VerifyContext(options, project=project, pages=pages)
 
     reporter = ConsoleReporter(force_plain=True if args.plain else None)
-    state: dict[str, Any] = {"started": False}
+    state: dict[str, Any] = {}
+    rank = {"failed": 0, "skipped": 1, "passed": 2}
 
-    def on_finding(finding: Finding) -> None:
-        if not state["started"]:
-            reporter.start(total=0)
-            state["started"] = True
-        reporter.advance(finding)
+    def on_item(findings: list[Finding]) -> None:
+        if findings:  # one tick per check: its worst finding (the summary lists every failure)
+            reporter.advance(min(findings, key=lambda f: rank[f.status]))
 
     def on_report(report: dict[str, Any], findings: list[Finding]) -> None:
         state["report"] = report
         reporter.finish(report)
         emit_github(report, findings)
 
-    session = OpsdocsSession(options, ctx=ctx, on_finding=on_finding, on_report=on_report)
+    session = OpsdocsSession(options, ctx=ctx, on_start=lambda n: reporter.start(total=n), on_item=on_item,
+                             on_report=on_report)
     with tempfile.TemporaryDirectory(prefix="opsdocs-pytest-") as empty:
         # An empty directory and no ini file: pytest collects only our checks, never a project's own tests.
         argv = [empty, "--rootdir", empty, "-c", os.devnull, "-p", "no:cacheprovider", "-p", "no:terminal",
