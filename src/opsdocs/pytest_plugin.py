@@ -7,6 +7,7 @@ and line, carry markers (``rehearse``, ``remote_read``, ``never``, ``static``, `
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -86,6 +87,7 @@ class OpsdocsSession:
         self._t0 = time.perf_counter()
         self.interrupted = False
         self.preflight_error: OpsdocsError | None = None
+        self.report_error: OpsdocsError | None = None
 
     @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so our items can be selected
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config,
@@ -157,9 +159,12 @@ class OpsdocsSession:
                 write_report(report, self.options.report)
             if self.options.junit:
                 write_junit(self.findings, self.options.junit)
-        except OSError as exc:  # a full disk, a folder removed mid-run: one line, not a traceback
-            raise EnvironmentProblem(f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
-                                     hint="pass --report/--junit with a path in a writable directory") from None
+        except OSError as exc:  # a full disk, a folder removed mid-run: one line, no traceback
+            self.report_error = EnvironmentProblem(
+                f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
+                hint="pass --report/--junit with a path in a writable directory")
+            print(f"opsdocs: {self.report_error}", file=sys.stderr)
+            return
         if self.on_report:
             self.on_report(report, self.findings)
 

@@ -85,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         if args.markexpr:
             argv += ["-m", args.markexpr]
         code = pytest.main(argv, plugins=[session])
+    if session.report_error is not None:
+        return 2  # already said, in one line
     if session.preflight_error is not None:
         print(f"opsdocs: {session.preflight_error}", file=sys.stderr)
         return 2
@@ -115,6 +117,9 @@ def _check_writable(flag: str, path: Path) -> None:
     if not parent.is_dir():
         raise ConfigError(f"cannot write {flag} here: {parent} is not a directory", path=path,
                           hint=f"pass {flag} with a path in a writable directory")
-    if not os.access(parent, os.W_OK | os.X_OK):
+    try:  # really try: access() says yes to root everywhere, even where nothing can be created
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".opsdocs-probe-"):
+            pass
+    except OSError:
         raise ConfigError(f"cannot write {flag} here: {parent} is not writable", path=path,
-                          hint=f"pass {flag} with a path in a writable directory")
+                          hint=f"pass {flag} with a path in a writable directory") from None
