@@ -67,6 +67,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "wrangler": _wrangler_factory(project),
         "cmd": _cmd,
         "secrets_table": lambda: _tables.secrets_table(project),
+        "secret_scope": lambda name: _tables.secret_scope(project, name),
         "secret_sections": lambda level=3: _sections.secret_sections(project, level),
         "bindings_table": lambda: _tables.bindings_table(project),
         "databases_table": lambda: _tables.databases_table(project),

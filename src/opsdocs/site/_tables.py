@@ -52,6 +52,13 @@ def _readable_from(project: Project, refs: Sequence[SecretRef]) -> str:
     return "<br>".join(parts)
 
 
+def secret_scope(project: Project, name: str) -> str | None:
+    """The GitHub environment to set secret ``name`` on: the one environment every job reading it runs in;
+    None (a repository secret) when any reader runs outside it, since environment secrets reach only it."""
+    envs = {_job_env(project, r) for r in project.secrets.get(name, ())}
+    return envs.pop() if len(envs) == 1 and None not in envs else None
+
+
 def _job_env(project: Project, ref: SecretRef) -> str | None:
     wf = project.workflow(ref.workflow)
     job = wf.jobs.get(ref.job) if wf and ref.job else None

@@ -28,6 +28,7 @@ Macros (return Markdown or a command)
     ``cmd(*words)``                 any command, quoted as needed
     ``secrets_table()``, ``secret_sections(level=3)``, ``bindings_table()``, ``databases_table()``,
     ``environments_table()``, ``github_environments_table()``, ``migrations_table(db=db)``,
+    ``secret_scope(name)``          the GitHub environment to set a secret on (None: a repository secret)
     ``jobs_table()``, ``health_checks_table()``, ``pipeline_mermaid(direction="LR")``,
     ``status()`` (the last report), ``drift_rules(level=2)``, ``code(value)`` (inline code, table-safe)
 """
