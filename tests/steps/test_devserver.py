@@ -127,3 +127,26 @@ def test_interrupting_the_process_kills_workerd(sig: signal.Signals) -> None:
             child.wait()
         if child.stdout:
             child.stdout.close()
+
+
+def test_the_pages_health_step_checks_a_worker_with_the_venv_not_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The remote-read `opsdocs health --base-url "$OPSDOCS_BASE_URL"` step, as the nightly job runs it
+    (`.venv/bin/opsdocs verify`, venv not activated), against a real Worker standing in for production."""
+    from opsdocs.site.render import render_pages
+    from opsdocs.steps.masking import Masker
+    from opsdocs.steps.parse import collect_steps
+    from opsdocs.steps.run import run_step
+
+    project = load_project(SITE_ROOT)
+    steps = [s for rb in collect_steps(render_pages(project)) for s in rb.steps
+             if s.mode == "remote-read" and s.command.strip().startswith("opsdocs health")]
+    assert steps, "the runbook shows the post-deploy health command"
+    path_without_venv = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                                        if Path(p).resolve() != Path(sys.executable).parent.resolve())
+    monkeypatch.setenv("PATH", path_without_venv)
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "not-a-real-token-0000")
+    with Sandbox(project) as sb, DevServer(sb) as dev:
+        monkeypatch.setenv("OPSDOCS_BASE_URL", dev.base_url)
+        with Sandbox(project) as steps_box:
+            finding = run_step(steps[0], steps_box, masker=Masker.from_env(project), remote_enabled=True)
+    assert finding.status == "passed", finding.message

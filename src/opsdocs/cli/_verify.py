@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     for flag, path in (("--report", args.report), ("--junit", args.junit)):
         if path is not None:
             _check_writable(flag, path)  # before anything runs: a run's results must not be lost at the end
+    if args.base_url:  # remote-read steps (`opsdocs health --base-url "$OPSDOCS_BASE_URL"`) check it too
+        os.environ["OPSDOCS_BASE_URL"] = args.base_url
     options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
                             report=args.report or root / ".opsdocs" / "report.json", junit=args.junit)
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.

@@ -10,6 +10,7 @@ before it reaches Cloudflare. The directory is removed on exit, also when a step
 from __future__ import annotations
 
 import os
+import sys
 import shutil
 import tempfile
 from pathlib import Path
@@ -124,7 +125,9 @@ class Sandbox:
         """The environment of a step. Credentials only for ``remote=True`` (a remote-read step)."""
         env = {k: os.environ[k] for k in PASS_ENV if k in os.environ}
         bin_dir = str(self.root / "node_modules" / ".bin")
-        env["PATH"] = os.pathsep.join(p for p in (bin_dir, env.get("PATH", os.defpath)) if p)
+        # The running Python's bin dir too: a page's `opsdocs health` is this opsdocs, venv activated or not.
+        py_bin = str(Path(sys.executable).parent)
+        env["PATH"] = os.pathsep.join(p for p in (bin_dir, py_bin, env.get("PATH", os.defpath)) if p)
         env.update(_QUIET_ENV)
         env["HOME"] = str(self.home)
         env["XDG_CONFIG_HOME"] = str(self.home / ".config")
@@ -133,6 +136,8 @@ class Sandbox:
         env["TMPDIR"] = str(self.home / "tmp")
         if remote:
             env.update({k: os.environ[k] for k in CREDENTIAL_ENV if os.environ.get(k)})
+            if os.environ.get("OPSDOCS_BASE_URL"):  # the deployed Worker the health steps check
+                env["OPSDOCS_BASE_URL"] = os.environ["OPSDOCS_BASE_URL"]
         return env
 
     def run(self, command: str, timeout_s: float, *, remote: bool = False) -> ProcResult:
@@ -148,7 +153,8 @@ class Sandbox:
         config_dir = config.parent
         self.root.mkdir(parents=True)
         (self.home / "tmp").mkdir(parents=True)
-        wanted: set[Path] = {config}
+        # checks/: a page's `opsdocs health` reads checks/health.yml from the checkout it runs in.
+        wanted: set[Path] = {config, self.project.checks_dir}
         wanted |= {src_root / name for name in _EXTRA_FILES}
         wanted |= {config_dir / name for name in _EXTRA_FILES}
         for db in self.project.databases:
