@@ -107,10 +107,12 @@ def measure_site(quick: bool) -> dict[str, Any]:
         pages = len(list((base / "site-macros").rglob("index.html")))
     a, b = min(times["macros"]), min(times["prerendered"])
     ca, cb = min(cpu["macros"]), min(cpu["prerendered"])
+    # The goal is set at 40x; at --quick's 5x the per-build fixed cost (loading the Project) dominates.
+    goal = None if quick else 1.2
     return {
-        "rows": [_row(f"site build with macros / without, {copies}x pages", a / b, "ratio", 1.2,
+        "rows": [_row(f"site build with macros / without, {copies}x pages", a / b, "ratio", goal,
                       note=f"{a:.1f} s vs {b:.1f} s wall, {pages} pages"),
-                 _row("  the same in CPU time (immune to other load)", ca / cb, "ratio", 1.2,
+                 _row("  the same in CPU time (immune to other load)", ca / cb, "ratio", goal,
                       note=f"{ca:.1f} s vs {cb:.1f} s CPU")],
         "details": {"copies": copies, "pages": pages, "repeats": repeats, "seconds": times, "cpu_s": cpu,
                     "macros_s": a, "prerendered_s": b, "ratio": a / b, "cpu_ratio": ca / cb,
