@@ -20,3 +20,19 @@ def copy_project(dest: Path) -> Path:
         elif src.exists():
             shutil.copy2(src, dest / name)
     return dest
+
+
+def copy_site(dest: Path) -> Path:
+    """mkdocs.yml, docs/ and runbooks/ of this repo, ready for ``--site-root``/``--config-file``.
+
+    The hooks path becomes absolute (it is relative to mkdocs.yml) and node_modules is linked (mermaid).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("docs", "runbooks"):
+        shutil.copytree(REPO / name, dest / name)
+    hooks = REPO / "src" / "opsdocs" / "site" / "hooks.py"
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert text.count("  - src/opsdocs/site/hooks.py") == 1, "mkdocs.yml names its hooks file once"
+    (dest / "mkdocs.yml").write_text(text.replace("  - src/opsdocs/site/hooks.py", f"  - {hooks}"))
+    (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return dest

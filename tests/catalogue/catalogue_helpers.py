@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,10 +18,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO
-from shipped_project import copy_project
+from shipped_project import copy_project, copy_site
 
 REPO = Path(__file__).resolve().parents[2]
-SITE_FILES = ("docs", "runbooks")
 CLI = "import sys; from opsdocs.cli import main; sys.exit(main())"
 RUN_TIMEOUT_S = 90.0
 # What a developer's shell may hold that would change what the CLI does (a token would make steps remote).
@@ -33,21 +31,6 @@ _QUIET = {"WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "fals
 
 
 # --- building bad inputs ---------------------------------------------------------------------------
-
-
-def copy_site(dest: Path) -> Path:
-    """mkdocs.yml, docs/ and runbooks/ of this repo, ready for ``--site-root``/``--config-file``.
-
-    The hooks path becomes absolute (it is relative to mkdocs.yml) and node_modules is linked (mermaid).
-    """
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in SITE_FILES:
-        shutil.copytree(REPO / name, dest / name)
-    hooks = REPO / "src" / "opsdocs" / "site" / "hooks.py"
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    (dest / "mkdocs.yml").write_text(replace_once(text, "  - src/opsdocs/site/hooks.py", f"  - {hooks}"))
-    (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
-    return dest
 
 
 def replace_once(text: str, old: str, new: str) -> str:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from opsdocs.project.load import default_root
@@ -52,10 +51,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         uri = f"runbooks/{path.name}"
         if files.get_file_from_path(uri) is None:
             files.append(File.generated(config, uri, abs_src_path=str(path)))
-    mermaid = site_root / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-    if not mermaid.is_file():
-        raise PluginError(f"{mermaid}: mermaid is not installed; run `npm ci` (it is pinned in package.json)")
-    files.append(File.generated(config, MERMAID_URI, abs_src_path=str(mermaid)))
+    files.append(File.generated(config, MERMAID_URI, abs_src_path=str(_mermaid(site_root))))
     return files
 
 
@@ -68,3 +64,20 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if path.exists():
             server.watch(str(path))
     return server
+
+
+def _mermaid(site_root: Path) -> Path:
+    """The pinned mermaid: beside this site's mkdocs.yml, else in the opsdocs checkout (a site copied
+    elsewhere for --site-root has no node_modules of its own)."""
+    from opsdocs.errors import EnvironmentProblem
+    from opsdocs.project.load import SITE_ROOT
+
+    tried = []
+    for base in dict.fromkeys((site_root, SITE_ROOT)):
+        path = base / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+        if path.is_file():
+            return path
+        tried.append(path)
+    raise EnvironmentProblem("mermaid is not installed", path=tried[0],
+                             hint="run `npm ci` (it is pinned in package.json)")
+

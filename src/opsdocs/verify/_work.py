@@ -7,6 +7,7 @@ against the pinned wrangler), ``devserver`` (the one ``wrangler dev`` of the run
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -115,12 +116,41 @@ def _site(ctx: VerifyContext) -> Path:
 
     site_dir = ctx.options.site_dir or ctx.tmpdir("site")
     cmd = [sys.executable, "-c", "import sys; from opsdocs.cli import main; sys.exit(main())",
-           "build", "--root", str(ctx.project.root), "--site-dir", str(site_dir)]
+           "build", "--root", str(ctx.project.root), "--site-dir", str(site_dir),
+           "--config-file", str(ctx.project.docs_dir.parent / "mkdocs.yml")]  # the site --site-root names
     result = run(cmd, cwd=Path.cwd(), env=ctx.options.env, timeout_s=_SITE_BUILD_TIMEOUT_S)
     if result.exit_code != 0 or result.timed_out:
-        tail = ctx.masker.mask(result.output.strip().splitlines()[-1] if result.output.strip() else "")
-        raise EnvironmentProblem(f"the site did not build: {tail}", hint="run `opsdocs build` to see why")
+        raise _SiteBuildFailed(ctx.masker.mask(result.output))
     return Path(site_dir)
+
+
+class _SiteBuildFailed(EnvironmentProblem):
+    """The strict build refused the site; ``output`` holds MkDocs' warnings (broken links among them)."""
+
+    def __init__(self, output: str) -> None:
+        lines = [ln.strip() for ln in output.strip().splitlines() if ln.strip()]
+        super().__init__(f"the site did not build: {lines[-1] if lines else 'no output'}",
+                         hint="run `opsdocs build` to see why")
+        self.lines = lines
+
+
+# MkDocs' own link validation: "Doc file 'a.md' contains a link 'b.md#x', but ..."
+_MKDOCS_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a (?:link|relative link) '(?P<link>[^']+)'")
+
+
+def _build_findings(ctx: VerifyContext, err: _SiteBuildFailed) -> list[Finding]:
+    """Each broken link MkDocs named, at the page and line that has it; otherwise the build's last line."""
+    out = []
+    for line in err.lines:
+        m = _MKDOCS_LINK.search(line)
+        if not m:
+            continue
+        page = next((p for p in ctx.pages if p.relpath in (f"docs/{m['page']}", m["page"])), None)
+        where = page.relpath if page else f"docs/{m['page']}"
+        lineno = next((i for i, text in enumerate(page.source.splitlines(), 1) if m["link"] in text), 1) if page else 1
+        message = line.split(": ", 1)[1] if line.lower().startswith(("warning: ", "error: ")) else line
+        out.append(Finding(f"link:{where}:{m['link']}", "link", "failed", f"{where}:{lineno}", message))
+    return out or [Finding("link:site-build", "link", "failed", "mkdocs.yml:1", str(err))]
 
 
 def _links(ctx: VerifyContext) -> list[Finding]:
@@ -129,6 +159,8 @@ def _links(ctx: VerifyContext) -> list[Finding]:
     start = time.perf_counter()
     try:
         site = ctx.get("site", builder(ctx, "site"))
+    except _SiteBuildFailed as err:
+        return _build_findings(ctx, err)
     except EnvironmentProblem as err:
         return [Finding("link:site-build", "link", "failed", "mkdocs.yml:1", str(err), time.perf_counter() - start)]
     cache = ctx.project.root / ".opsdocs" / "cache" / "external-links.json"
