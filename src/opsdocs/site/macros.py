@@ -73,7 +73,9 @@ def on_pre_page_macros(env: Any) -> None:
     site_root = Path(env.conf["config_file_path"]).resolve().parent
     relpath = _relpath(Path(page.file.abs_src_path), site_root)
     try:
-        env.markdown = render_source(site_root, env.markdown, relpath, first_line=_body_line(page))
+        # The Project define_env loaded for this build: not re-checked per page.
+        env.markdown = render_source(site_root, env.markdown, relpath, first_line=_body_line(page),
+                                     project=env.variables.get("project"))
     except OpsdocsError as err:
         raise PluginError(str(err)) from err
     _SAVED[id(page.meta)] = page.meta.get(_SKIP, _MISSING)

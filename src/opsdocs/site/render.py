@@ -21,30 +21,32 @@ from opsdocs.site.pages import RenderedPage
 
 __all__ = ["page_context", "page_files", "render_pages", "render_source", "split_front_matter"]
 
-# One environment per Project value; load_project is memoised, so one per build (a reload makes a new one).
-_ENVS: dict[int, tuple[Project, Environment]] = {}
+# One environment and context per Project value; load_project is memoised, so one per build (a reload
+# makes a new one). The plugin's variables and our own rendering share them: built once, not twice.
+_ENVS: dict[int, tuple[Project, Environment, dict[str, Any]]] = {}
 
 
 def page_context(site_root: Path | None = None, root: Path | None = None) -> dict[str, Any]:
     """The variables and macros pages are rendered with (root: ``$OPSDOCS_ROOT``, else this checkout)."""
-    return build_context(load_project(root, site_root=site_root or SITE_ROOT))
+    return _cached(load_project(root, site_root=site_root or SITE_ROOT))[2]
 
 
-def _environment(project: Project) -> Environment:
+def _cached(project: Project) -> tuple[Project, Environment, dict[str, Any]]:
     cached = _ENVS.get(id(project))
     if cached is None or cached[0] is not project:
         if len(_ENVS) > 8:
             _ENVS.clear()
-        cached = (project, make_environment(project.docs_dir, build_context(project)))
+        context = build_context(project)
+        cached = (project, make_environment(project.docs_dir, context), context)
         _ENVS[id(project)] = cached
-    return cached[1]
+    return cached
 
 
 def render_source(site_root: Path, source: str, relpath: str, *, first_line: int = 1,
                   project: Project | None = None) -> str:
     """One page's Markdown (front matter already removed) after the macros; PageError at page:line."""
     project = project or load_project(site_root=site_root)
-    return render_markdown(_environment(project), source, relpath, first_line=first_line)
+    return render_markdown(_cached(project)[1], source, relpath, first_line=first_line)
 
 
 def split_front_matter(source: str) -> tuple[str, int]:

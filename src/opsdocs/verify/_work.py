@@ -16,19 +16,14 @@ from typing import Any
 
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.report.finding import Finding
-from opsdocs.steps.parse import Runbook, collect_steps
+from opsdocs.steps.parse import Runbook
 from opsdocs.verify.context import VerifyContext
 
 _SITE_BUILD_TIMEOUT_S = 600.0
 
 
 def runbooks(ctx: VerifyContext) -> list[Runbook]:
-    """The runbooks of every rendered page, parsed once per run."""
-    cached: list[Runbook] | None = getattr(ctx, "_runbooks", None)
-    if cached is None:
-        cached = [rb for rb in collect_steps(ctx.pages) if rb.steps]
-        ctx._runbooks = cached  # type: ignore[attr-defined]
-    return cached
+    return ctx.runbooks
 
 
 def builder(ctx: VerifyContext, key: str) -> Callable[[], Any]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
+from opsdocs.drift._base import passed
 from opsdocs.errors import OpsdocsError
 from opsdocs.report.finding import Finding, Kind
 from opsdocs.verify import _work
@@ -157,17 +158,10 @@ def _run_rule(ctx: VerifyContext, *, rule: Any) -> list[Finding]:
     """Run a drift rule; no finding means it passed (a rule only reports problems)."""
     start = time.perf_counter()
     findings: list[Finding] = rule.check(ctx.project, ctx.pages)
-    if not findings:
-        return [Finding(f"drift:{rule.id}", "drift", "passed", "", "ok", time.perf_counter() - start)]
-    return findings
+    return findings or [replace(passed(rule), duration_s=time.perf_counter() - start)]
 
 
 def _failed_check(kind: Kind, location: str, name: str, message: str) -> Check:
     finding = Finding(f"{kind}:{name}", kind, "failed", location, message)
     return Check(name=name, kind=kind, location=location, markers=(), resources=(),
                  produce=lambda c: [finding])
-
-
-def describe(findings: Sequence[Finding]) -> dict[str, Any]:
-    """Summary counts for a list of findings."""
-    return {s: sum(f.status == s for f in findings) for s in ("passed", "failed", "skipped")}

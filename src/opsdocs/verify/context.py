@@ -12,12 +12,16 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from opsdocs.project.load import load_project
 from opsdocs.project.model import Project
 from opsdocs.site.pages import RenderedPage
+
+if TYPE_CHECKING:
+    from opsdocs.steps.parse import Runbook
 
 T = TypeVar("T")
 
@@ -61,6 +65,13 @@ class VerifyContext:
         self._stack = ExitStack()
         self._tmp = Path(tempfile.mkdtemp(prefix="opsdocs-verify-"))
         self._closed = False
+
+    @cached_property
+    def runbooks(self) -> list[Runbook]:
+        """The runbooks of every rendered page, parsed once per run (PageError on a bad block)."""
+        from opsdocs.steps.parse import collect_steps
+
+        return [rb for rb in collect_steps(self.pages) if rb.steps]
 
     # --- memoised resources ----------------------------------------------------------------------
 
