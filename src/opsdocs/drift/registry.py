@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from opsdocs.drift._base import Rule, passed
+from opsdocs.drift.claim_source import ClaimSource
 from opsdocs.errors import OpsdocsError
 from opsdocs.drift.env_missing_bindings import EnvMissingBindings
 from opsdocs.drift.job_hygiene import JobHygiene
@@ -12,6 +13,7 @@ from opsdocs.drift.literal_config_value import LiteralConfigValue
 from opsdocs.drift.migrations_dir import MigrationsDir
 from opsdocs.drift.nav_coverage import NavCoverage
 from opsdocs.drift.pipeline_order import PipelineOrder
+from opsdocs.drift.quoted_output import QuotedOutput
 from opsdocs.drift.undescribed_environment import UndescribedEnvironment
 from opsdocs.drift.undocumented_secret import UndocumentedSecret
 from opsdocs.drift.unpinned_action import UnpinnedAction
@@ -33,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     UnpinnedAction(),
     JobHygiene(),
     WorkflowDatabase(),
+    ClaimSource(),
+    QuotedOutput(),
 )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Undefined
 
+from opsdocs.claims import claim_macro, load_sources, quote_macro
 from opsdocs.errors import ConfigError, PageError
 from opsdocs.project.model import Environment, Project
 from opsdocs.site import _mermaid, _sections, _tables
@@ -41,6 +42,7 @@ def _cmd(*args: object) -> str:
 def build_context(project: Project) -> dict[str, Any]:
     """Variables and macros for every page; built once per build from the one Project."""
     pipeline = find_pipeline(project)
+    sources = load_sources()  # package data: the same for every project
     top = project.wrangler.top
     first_db = top.d1_databases[0] if top.d1_databases else None
     return {
@@ -80,6 +82,8 @@ def build_context(project: Project) -> dict[str, Any]:
         "status": lambda: _sections.status(project),
         "drift_rules": lambda level=2: _sections.drift_rules(level),
         "code": _tables.code,
+        "claim": claim_macro(sources),  # {{ claim("source-id") }} after a sentence: its linked sources
+        "quote": quote_macro(sources),  # {{ quote("id") }}: a text wrangler prints, from sources.yml
     }
 
 

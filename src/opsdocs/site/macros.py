@@ -31,6 +31,8 @@ Macros (return Markdown or a command)
     ``secret_scope(name)``          the GitHub environment to set a secret on (None: a repository secret)
     ``jobs_table()``, ``health_checks_table()``, ``pipeline_mermaid(direction="LR")``,
     ``status()`` (the last report), ``drift_rules(level=2)``, ``code(value)`` (inline code, table-safe)
+    ``claim(*source_ids)``          after a factual sentence: linked references (src/opsdocs/data/sources.yml)
+    ``quote(id)``                   a text wrangler prints, as sources.yml has it (checked against the pin)
 """
 
 from __future__ import annotations

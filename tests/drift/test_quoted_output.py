@@ -1,0 +1,74 @@
+"""quoted-output: each wrangler text a page quotes must still be in the pinned wrangler's bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from drift_helpers import Build, page
+
+from opsdocs.claims import load_sources
+from opsdocs.drift.quoted_output import QuotedOutput
+from opsdocs.steps.sandbox import NODE_MODULES_ENV
+
+PAGE = """\
+# Troubleshooting
+
+The job prints this when nothing is pending:
+
+```text
+{{ quote("no-migrations") }}
+```
+
+A failure reads {{ quote("migration-failed") }} (then the SQLite error).
+"""
+
+
+def _bundle(tmp_path: Path, js: str) -> Path:
+    """A node_modules whose wrangler bundle is ``js``: what an upgraded wrangler would ship."""
+    nm = tmp_path / "nm"
+    (nm / ".bin").mkdir(parents=True)
+    (nm / ".bin" / "wrangler").write_text("#!/bin/sh\n", encoding="utf-8")
+    (nm / "wrangler" / "wrangler-dist").mkdir(parents=True)
+    (nm / "wrangler" / "package.json").write_text('{"version": "9.9.9"}', encoding="utf-8")
+    (nm / "wrangler" / "wrangler-dist" / "cli.js").write_text(js, encoding="utf-8")
+    return nm
+
+
+def test_the_pinned_wrangler_prints_every_quote_in_the_data_file(build: Build) -> None:
+    # The real pinned bundle (node_modules of this checkout): every quote of sources.yml, used on a page.
+    uses = "\n".join(f'{{{{ quote("{q}") }}}}' for q in load_sources().quotes)
+    assert QuotedOutput().check(build(), [page("docs/all.md", uses)]) == []
+
+
+def test_a_message_wrangler_no_longer_prints_fails_at_the_quoting_line(
+        build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    js = 'logger.log("\\u2705 No migrations to apply!");\n' \
+         'logger.error(`Migration ${migration.name} failed: ${why}`);\n'
+    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, js)))
+    (finding,) = QuotedOutput().check(build(), [page("docs/troubleshooting.md", PAGE)])
+    assert finding.location == "docs/troubleshooting.md:9"
+    assert finding.id == "drift:quoted-output:docs/troubleshooting.md:9:migration-failed"
+    assert "no longer printed by wrangler 9.9.9" in finding.message
+    assert "'failed with the following errors:'" in finding.message
+
+
+def test_escaped_quotes_in_the_bundle_still_match(build: Build, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    js = "throw new UserError('Error: can\\'t use --persist-to without --local');"
+    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, js)))
+    assert QuotedOutput().check(build(), [page("docs/a.md", '{{ quote("persist-to-local") }}')]) == []
+
+
+def test_no_wrangler_to_check_against_is_a_failure_not_a_pass(build: Build, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    nm = _bundle(tmp_path, "")
+    (nm / "wrangler" / "wrangler-dist" / "cli.js").unlink()
+    monkeypatch.setenv(NODE_MODULES_ENV, str(nm))
+    (finding,) = QuotedOutput().check(build(), [page("docs/a.md", 'x\n{{ quote("dry-run-exit") }}')])
+    assert finding.location == "docs/a.md:2" and "no bundled JavaScript" in finding.message
+
+
+def test_pages_without_quotes_need_no_wrangler(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NODE_MODULES_ENV, "/nonexistent")
+    assert QuotedOutput().check(build(), [page("docs/a.md", "no quotes here")]) == []
