@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from opsdocs.report._schema import report_schema, validate
 
-from verify_helpers import live_workerd, run_opsdocs
+from verify_helpers import run_opsdocs, wait_no_workerd
 
 pytestmark = pytest.mark.slow
 
@@ -18,10 +17,11 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def shipped_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict, str, Path, list[int]]:
     out = tmp_path_factory.mktemp("verify")
-    before = set(live_workerd())
-    proc = run_opsdocs("verify", "--plain", "--report", str(out / "report.json"), "--junit", str(out / "junit.xml"))
-    time.sleep(0.5)
-    leftover = [pid for pid in live_workerd() if pid not in before]
+    tmpdir = out / "tmp"
+    tmpdir.mkdir()
+    proc = run_opsdocs("verify", "--plain", "--report", str(out / "report.json"), "--junit", str(out / "junit.xml"),
+                       env={"TMPDIR": str(tmpdir)})
+    leftover = wait_no_workerd(tmpdir)
     report = json.loads((out / "report.json").read_text())
     return proc.returncode, report, proc.stdout + proc.stderr, out, leftover
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -23,8 +24,11 @@ def run_opsdocs(*args: str, timeout: float = 600, cwd: Path | None = None,
                           env=full_env, start_new_session=True)
 
 
-def live_workerd() -> list[int]:
-    """workerd processes that are alive (zombies waiting to be reaped do not count)."""
+def live_workerd(tmpdir: Path) -> list[int]:
+    """Live workerd processes started by a run whose TMPDIR is ``tmpdir`` (or a dir inside it: a sandbox
+    gives its steps a TMPDIR of its own under the run's). Zombies waiting to be reaped do not count, and
+    neither do other runs' workerd on the same machine (tests of other checkouts may run beside us)."""
+    marker = f"\0TMPDIR={tmpdir}".encode()
     out = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -32,9 +36,19 @@ def live_workerd() -> list[int]:
         try:
             stat = (proc / "stat").read_text()
             cmdline = (proc / "cmdline").read_bytes()
+            environ = b"\0" + (proc / "environ").read_bytes()
         except OSError:
             continue
-        state = stat.rsplit(")", 1)[1].split()[0]
-        if b"workerd" in cmdline and state != "Z":
+        at = environ.find(marker)
+        ours = at >= 0 and environ[at + len(marker):at + len(marker) + 1] in (b"\0", b"/")
+        if ours and b"workerd" in cmdline and stat.rsplit(")", 1)[1].split()[0] != "Z":
             out.append(int(proc.name))
     return out
+
+
+def wait_no_workerd(tmpdir: Path, grace_s: float = 10.0) -> list[int]:
+    """Poll until no workerd of the run is left, or ``grace_s`` passed: then the survivors."""
+    deadline = time.monotonic() + grace_s
+    while (left := live_workerd(tmpdir)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
