@@ -1,4 +1,4 @@
-"""``opsdocs`` command line: build, serve, health, verify.
+"""``opsdocs`` command line: build, serve, health, verify, run.
 
 Every subcommand lives in its own ``_<name>.py`` module exposing ``register(subparsers)``; the handler it
 sets returns an exit code. Errors a person can fix are printed as one ``path:line:col: message; hint``
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from opsdocs.errors import OpsdocsError
 
 # Subcommand modules, in --help order.
-_MODULES = ("_build", "_health", "_verify")
+_MODULES = ("_build", "_health", "_verify", "_run")
 
 
 def _parser() -> argparse.ArgumentParser:

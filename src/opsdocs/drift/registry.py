@@ -14,6 +14,7 @@ from opsdocs.drift.migrations_dir import MigrationsDir
 from opsdocs.drift.nav_coverage import NavCoverage
 from opsdocs.drift.pipeline_order import PipelineOrder
 from opsdocs.drift.quoted_output import QuotedOutput
+from opsdocs.drift.rollback_readiness import RollbackReadiness
 from opsdocs.drift.undescribed_environment import UndescribedEnvironment
 from opsdocs.drift.undocumented_secret import UndocumentedSecret
 from opsdocs.drift.unpinned_action import UnpinnedAction
@@ -37,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     WorkflowDatabase(),
     ClaimSource(),
     QuotedOutput(),
+    RollbackReadiness(),
 )
 
 

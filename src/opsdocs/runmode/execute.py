@@ -1,0 +1,66 @@
+"""Where a step runs: local work in the rehearsal sandbox, remote work in the operator's own shell.
+
+* Local (every wrangler command ``--local``, or a rehearse step): the same sandbox ``opsdocs verify``
+  rehearses in, kept for the whole session so one step sees what the previous one did. No credentials
+  reach it. Drills therefore work offline and never touch the checkout's own ``.wrangler`` state.
+* Remote (remote-read, or a confirmed ``never`` step that reaches Cloudflare): in the project root with the
+  operator's environment and their wrangler login, so it acts with their own rights; ``CI=true`` because
+  opsdocs already asked (a wrangler prompt would wait on a closed stdin until the timeout).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import ExitStack
+from pathlib import Path
+
+from opsdocs.errors import EnvironmentProblem
+from opsdocs.project.model import Project
+from opsdocs.steps._proc import ProcResult, run  # the one runner that kills a step's whole process group
+from opsdocs.steps.sandbox import Sandbox, find_node_modules
+
+__all__ = ["Executor"]
+
+_REMOTE_ENV = {"CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0", "WRANGLER_SEND_METRICS": "false"}
+
+
+class Executor:
+    """Runs step text; use as a context manager (the sandbox is removed on exit)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._stack = ExitStack()
+        self._sandbox: Sandbox | None = None
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+        self._sandbox = None
+
+    @property
+    def sandbox(self) -> Sandbox:
+        if self._sandbox is None:
+            self._sandbox = self._stack.enter_context(Sandbox(self.project))
+        return self._sandbox
+
+    def run(self, command: str, timeout_s: float, *, local: bool) -> ProcResult:
+        if local:
+            return self.sandbox.run(command, timeout_s, remote=False)
+        argv = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command]
+        return run(argv, cwd=self.project.root, env=self._remote_env(), timeout_s=timeout_s)
+
+    def _remote_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(_REMOTE_ENV)
+        try:
+            bin_dir = str(find_node_modules(self.project) / ".bin")
+        except EnvironmentProblem:  # no pinned wrangler: the operator's own PATH decides
+            return env
+        env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", os.defpath)])
+        return env
+
+    @property
+    def workdir(self) -> Path:
+        return self._sandbox.root if self._sandbox is not None else self.project.root
