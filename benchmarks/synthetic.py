@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.load import CHECKOUT_ROOT, GUIDES_DIR, load_project
 from opsdocs.site.hooks import runbook_pages
 from opsdocs.site.pages import RenderedPage
 from opsdocs.site.render import render_pages, render_source, split_front_matter
@@ -28,7 +28,7 @@ def copy_name(i: int) -> str:
     return f"copy-{i:02d}"
 
 
-def shipped_pages(site_root: Path = SITE_ROOT) -> list[tuple[str, Path]]:
+def shipped_pages(site_root: Path = GUIDES_DIR) -> list[tuple[str, Path]]:
     """``(relpath inside a copy, source)`` of every page the shipped site builds."""
     docs = site_root / "docs"
     out = [(p.relative_to(docs).as_posix(), p) for p in sorted(docs.rglob("*.md"))]
@@ -69,15 +69,15 @@ def _config_text(site_root: Path, copies: int, drills: list[str], *, macros: boo
             in_macros = not macros and line.startswith("  - macros:")
         if in_nav or in_macros:
             continue
-        if line.startswith("  - src/opsdocs/site/hooks.py"):
-            line = f"  - {site_root / 'src/opsdocs/site/hooks.py'}"
+        if line.startswith("  - ../site/hooks.py"):  # relative to the guides' mkdocs.yml
+            line = f"  - {(site_root / '../site/hooks.py').resolve()}"
         out.append(line)
     sections = [{f"Copy {i}": _prefixed(nav, copy_name(i))} for i in range(copies)]
     out.append(yaml.safe_dump({"nav": sections}, sort_keys=False, width=200).rstrip())
     return "\n".join(out) + "\n"
 
 
-def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = SITE_ROOT) -> Path:
+def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = GUIDES_DIR) -> Path:
     """Write the multiplied site into ``dest`` (which must be empty or absent); returns its mkdocs.yml."""
     dest.mkdir(parents=True, exist_ok=True)
     docs = dest / "docs"
@@ -86,7 +86,7 @@ def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = 
             target = docs / asset.relative_to(site_root / "docs")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(asset, target)
-    (dest / "node_modules").symlink_to(site_root / "node_modules", target_is_directory=True)
+    (dest / "node_modules").symlink_to(CHECKOUT_ROOT / "node_modules", target_is_directory=True)
     pages = shipped_pages(site_root)
     project = load_project(site_root=dest) if prerendered else None
     for rel, source_path in pages:
@@ -110,7 +110,7 @@ def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = 
 _RELPATH = re.compile(r"^(docs|runbooks)/")
 
 
-def repeated_pages(count: int, site_root: Path = SITE_ROOT) -> list[RenderedPage]:
+def repeated_pages(count: int, site_root: Path = GUIDES_DIR) -> list[RenderedPage]:
     """``count`` rendered pages: the shipped site's pages (rendered once) cycled, each under its own path."""
     shipped = render_pages(load_project(site_root=site_root), site_root)
     if not shipped:
@@ -123,6 +123,6 @@ def repeated_pages(count: int, site_root: Path = SITE_ROOT) -> list[RenderedPage
     return out
 
 
-def page_count(site_root: Path = SITE_ROOT) -> int:
+def page_count(site_root: Path = GUIDES_DIR) -> int:
     """Pages in the shipped site (the unit ``copies`` multiplies)."""
     return len(shipped_pages(site_root))

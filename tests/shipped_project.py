@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+GUIDES = REPO / "src" / "opsdocs" / "guides"  # the built-in site: package data
+HOOKS_LINE = "  - ../site/hooks.py"
 PROJECT_FILES = ("wrangler.jsonc", "worker", "migrations", "checks", ".github", "package.json",
                  "package-lock.json")
 
@@ -23,16 +25,16 @@ def copy_project(dest: Path) -> Path:
 
 
 def copy_site(dest: Path) -> Path:
-    """mkdocs.yml, docs/ and runbooks/ of this repo, ready for ``--site-root``/``--config-file``.
+    """The built-in mkdocs.yml, docs/ and runbooks/, ready for ``--site-root``/``--config-file``.
 
     The hooks path becomes absolute (it is relative to mkdocs.yml) and node_modules is linked (mermaid).
     """
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("docs", "runbooks"):
-        shutil.copytree(REPO / name, dest / name)
+        shutil.copytree(GUIDES / name, dest / name)
     hooks = REPO / "src" / "opsdocs" / "site" / "hooks.py"
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    assert text.count("  - src/opsdocs/site/hooks.py") == 1, "mkdocs.yml names its hooks file once"
-    (dest / "mkdocs.yml").write_text(text.replace("  - src/opsdocs/site/hooks.py", f"  - {hooks}"))
+    text = (GUIDES / "mkdocs.yml").read_text(encoding="utf-8")
+    assert text.count(HOOKS_LINE) == 1, "mkdocs.yml names its hooks file once"
+    (dest / "mkdocs.yml").write_text(text.replace(HOOKS_LINE, f"  - {hooks}"))
     (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     return dest

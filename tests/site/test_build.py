@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from opsdocs import load_project
-from opsdocs.project.load import SITE_ROOT
+from opsdocs.project.load import CHECKOUT_ROOT, GUIDES_DIR
 from opsdocs.site.render import render_pages
 
 from sitebuild import Build
@@ -82,7 +82,7 @@ def test_no_page_requests_anything_external(repo_build: Build) -> None:
 
 def test_mermaid_is_vendored_and_loaded_before_material_looks_for_it(repo_build: Build) -> None:
     vendored = repo_build.site / "assets" / "vendor" / "mermaid.min.js"
-    original = SITE_ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+    original = CHECKOUT_ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
     assert vendored.read_bytes() == original.read_bytes()
     home = repo_build.page("")
     assert '<script src="assets/vendor/mermaid.min.js">' in home
@@ -90,7 +90,7 @@ def test_mermaid_is_vendored_and_loaded_before_material_looks_for_it(repo_build:
 
 
 def test_runbooks_are_pages_in_a_drills_section(repo_build: Build) -> None:
-    drills = sorted(p.stem for p in (SITE_ROOT / "runbooks").glob("*.md") if p.name != "README.md")
+    drills = sorted(p.stem for p in (GUIDES_DIR / "runbooks").glob("*.md") if p.name != "README.md")
     if not drills:
         pytest.skip("no runbooks/*.md yet")
     home = repo_build.page("")

@@ -10,10 +10,10 @@ from shipped_project import copy_project
 from sitebuild import run_build
 
 from opsdocs import PageError, load_project
-from opsdocs.project.load import SITE_ROOT
+from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.site.render import render_pages
 
-HOOKS = SITE_ROOT / "src" / "opsdocs" / "site" / "hooks.py"
+HOOKS = CHECKOUT_ROOT / "src" / "opsdocs" / "site" / "hooks.py"
 
 
 def make_site(root: Path, pages: dict[str, str], runbooks: dict[str, str] | None = None) -> Path:
@@ -25,7 +25,7 @@ def make_site(root: Path, pages: dict[str, str], runbooks: dict[str, str] | None
         (root / "runbooks").mkdir()
         for name, text in runbooks.items():
             (root / "runbooks" / name).write_text(text)
-    (root / "node_modules").symlink_to(SITE_ROOT / "node_modules")
+    (root / "node_modules").symlink_to(CHECKOUT_ROOT / "node_modules")
     nav = "\n".join(f"  - {n}" for n in pages) + "\n  - Status: status.md\n"
     (root / "docs" / "status.md").write_text("# Status\n")
     (root / "mkdocs.yml").write_text(

@@ -10,7 +10,7 @@ import yaml
 from other_project import write_other_project
 
 from opsdocs import load_project
-from opsdocs.project.load import SITE_ROOT
+from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.site._context import build_context
 
 
@@ -20,7 +20,7 @@ def _workflows(root: Path) -> dict[str, dict[str, object]]:
 
 @pytest.fixture(params=["repo", "other"])
 def root(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    return SITE_ROOT if request.param == "repo" else write_other_project(tmp_path / "other")
+    return CHECKOUT_ROOT if request.param == "repo" else write_other_project(tmp_path / "other")
 
 
 def test_pipeline_mermaid_has_a_node_per_job_and_an_edge_per_needs(root: Path) -> None:

@@ -17,13 +17,13 @@ import pytest
 
 from opsdocs.devserver import DevServer
 from opsdocs.errors import EnvironmentProblem
-from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.load import CHECKOUT_ROOT, load_project
 from opsdocs.steps._proc import group_members
 from opsdocs.steps.sandbox import Sandbox
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (SITE_ROOT / "node_modules" / ".bin" / "wrangler").exists(),
+    pytest.mark.skipif(not (CHECKOUT_ROOT / "node_modules" / ".bin" / "wrangler").exists(),
                        reason="wrangler is not installed (npm ci)"),
 ]
 
@@ -50,7 +50,7 @@ def _wait_empty(pgid: int, within_s: float = 10.0) -> list[int]:
 
 
 def test_serves_the_worker_with_migrated_d1_and_leaves_nothing_behind() -> None:
-    project = load_project(SITE_ROOT)
+    project = load_project(CHECKOUT_ROOT)
     with Sandbox(project) as sb:
         with DevServer(sb) as dev:
             assert dev.base_url.startswith("http://127.0.0.1:")
@@ -64,11 +64,11 @@ def test_serves_the_worker_with_migrated_d1_and_leaves_nothing_behind() -> None:
             assert ours, "wrangler dev runs workerd inside its process group"
         assert _wait_empty(pgid, within_s=1) == []
         assert ours.isdisjoint(_workerd_pids())
-        assert not (SITE_ROOT / "worker" / ".wrangler").exists()
+        assert not (CHECKOUT_ROOT / "worker" / ".wrangler").exists()
 
 
 def test_taken_port_is_a_one_line_environment_problem() -> None:
-    project = load_project(SITE_ROOT)
+    project = load_project(CHECKOUT_ROOT)
     with socket.socket() as busy, Sandbox(project) as sb:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -106,8 +106,8 @@ _CHILD = textwrap.dedent("""
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupting_the_process_kills_workerd(sig: signal.Signals) -> None:
-    env = {**os.environ, "PYTHONPATH": str(SITE_ROOT / "src")}
-    child = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=SITE_ROOT, env=env, stdout=subprocess.PIPE,
+    env = {**os.environ, "PYTHONPATH": str(CHECKOUT_ROOT / "src")}
+    child = subprocess.Popen([sys.executable, "-c", _CHILD], cwd=CHECKOUT_ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True, start_new_session=True)
     try:
         assert child.stdout is not None
@@ -137,7 +137,7 @@ def test_the_pages_health_step_checks_a_worker_with_the_venv_not_on_path(monkeyp
     from opsdocs.steps.parse import collect_steps
     from opsdocs.steps.run import run_step
 
-    project = load_project(SITE_ROOT)
+    project = load_project(CHECKOUT_ROOT)
     steps = [s for rb in collect_steps(render_pages(project)) for s in rb.steps
              if s.mode == "remote-read" and s.command.strip().startswith("opsdocs health")]
     assert steps, "the runbook shows the post-deploy health command"

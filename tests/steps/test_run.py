@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.load import CHECKOUT_ROOT, GUIDES_DIR, load_project
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
@@ -17,7 +17,7 @@ from opsdocs.steps.parse import Runbook, parse_page
 from opsdocs.steps.run import TAIL_LINES, run_runbook
 from opsdocs.steps.sandbox import Sandbox
 
-HAS_WRANGLER = (SITE_ROOT / "node_modules" / ".bin" / "wrangler").exists()
+HAS_WRANGLER = (CHECKOUT_ROOT / "node_modules" / ".bin" / "wrangler").exists()
 WORKFLOW = """\
 name: deploy
 on: push
@@ -45,7 +45,7 @@ def sandbox(project: Project) -> Iterator[Sandbox]:
 
 def runbook(markdown: str, relpath: str = "runbooks/t.md") -> Runbook:
     text = textwrap.dedent(markdown)
-    return parse_page(RenderedPage(relpath, SITE_ROOT / relpath, text, text))
+    return parse_page(RenderedPage(relpath, GUIDES_DIR / relpath, text, text))
 
 
 def run(md: str, sandbox: Sandbox, *, masker: Masker | None = None, remote: bool = False) -> list[Finding]:
@@ -233,7 +233,7 @@ def test_long_output_is_cut_to_its_tail(sandbox: Sandbox) -> None:
 def _drill_pages() -> list[RenderedPage]:
     from opsdocs.site.render import render_pages
 
-    return [p for p in render_pages(load_project(SITE_ROOT)) if p.relpath.startswith("runbooks/")]
+    return [p for p in render_pages(load_project(CHECKOUT_ROOT)) if p.relpath.startswith("runbooks/")]
 
 
 @pytest.mark.slow
@@ -241,13 +241,13 @@ def _drill_pages() -> list[RenderedPage]:
 @pytest.mark.parametrize("name", ["migrations-fresh", "migration-failure-drill", "data-restore-drill",
                                   "build-check"])
 def test_drill_runs_end_to_end(name: str) -> None:
-    project = load_project(SITE_ROOT)
+    project = load_project(CHECKOUT_ROOT)
     (page,) = [p for p in _drill_pages() if p.relpath == f"runbooks/{name}.md"]
     book = parse_page(page)
     assert len(book.steps) >= 3 and all(s.mode == "rehearse" for s in book.steps)
-    before = sorted(p.name for p in (SITE_ROOT / "migrations").iterdir())
+    before = sorted(p.name for p in (CHECKOUT_ROOT / "migrations").iterdir())
     with Sandbox(project) as sb:
         findings = run_runbook(book, sb, masker=Masker.from_env(project), remote_enabled=False)
     failed = [f"{f.location}: {f.message}" for f in findings if f.status != "passed"]
     assert failed == []
-    assert sorted(p.name for p in (SITE_ROOT / "migrations").iterdir()) == before  # checkout untouched
+    assert sorted(p.name for p in (CHECKOUT_ROOT / "migrations").iterdir()) == before  # checkout untouched

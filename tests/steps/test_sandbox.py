@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from opsdocs.errors import EnvironmentProblem
-from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.load import CHECKOUT_ROOT, load_project
 from opsdocs.steps import _proc
 from opsdocs.steps.sandbox import Sandbox
 
-HAS_WRANGLER = (SITE_ROOT / "node_modules" / ".bin" / "wrangler").exists()
+HAS_WRANGLER = (CHECKOUT_ROOT / "node_modules" / ".bin" / "wrangler").exists()
 needs_wrangler = pytest.mark.skipif(not HAS_WRANGLER, reason="wrangler is not installed (npm ci)")
 WORKER = "export default { fetch() { return new Response('ok'); } };\n"
 
@@ -96,7 +96,7 @@ _CHILD = textwrap.dedent("""
 @pytest.mark.parametrize(("how", "sig"), [("run", signal.SIGINT), ("start", signal.SIGINT),
                                           ("start", signal.SIGTERM)])
 def test_signal_to_the_parent_kills_its_groups(tmp_path: Path, how: str, sig: signal.Signals) -> None:
-    env = {**os.environ, "PYTHONPATH": str(SITE_ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(CHECKOUT_ROOT / "src")}
     child = subprocess.Popen([sys.executable, "-c", _CHILD, how], cwd=tmp_path, env=env,
                              start_new_session=True, stderr=subprocess.PIPE)
     try:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from opsdocs.errors import ConfigError, EnvironmentProblem, OpsdocsError
-from opsdocs.project.load import SITE_ROOT
+from opsdocs.project.load import CHECKOUT_ROOT, GUIDES_DIR
 
-CONFIG_FILE = SITE_ROOT / "mkdocs.yml"
+CONFIG_FILE = GUIDES_DIR / "mkdocs.yml"
 ERROR_MACRO = 100  # mkdocs-macros' exit code when it fails on its own
 _YAML_MARK = re.compile(r"line (\d+), column (\d+)")
 
@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
     build = subparsers.add_parser("build", help="build the site (strict) into site/",
                                   description="Render every page from the live config and build the site.")
     _common(build)
-    build.add_argument("--site-dir", type=Path, help=f"output directory (default: {SITE_ROOT / 'site'})")
+    build.add_argument("--site-dir", type=Path, help=f"output directory (default: {CHECKOUT_ROOT / 'site'})")
     build.set_defaults(handler=run_build)
     serve = subparsers.add_parser("serve", help="preview the site with live reload",
                                   description="Serve the site; edits to pages or config reload it.")
@@ -160,7 +160,7 @@ def run_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    site_dir = (args.site_dir or SITE_ROOT / "site").resolve()
+    site_dir = (args.site_dir or CHECKOUT_ROOT / "site").resolve()
 
     def action() -> None:
         config = load_config(config_file=str(args.config_file), strict=True, site_dir=str(site_dir))

@@ -16,13 +16,17 @@ from opsdocs.project.secret_docs import load_secret_docs
 from opsdocs.project.workflows import load_workflows
 from opsdocs.project.wrangler import find_config, load_wrangler
 
-# The site's own sources (mkdocs.yml, docs/, runbooks/) live in the opsdocs checkout; the project they
-# describe can be any wrangler checkout (--root).
-SITE_ROOT = Path(__file__).resolve().parents[3]
+# The built-in site (mkdocs.yml, docs/, runbooks/) is package data: it ships in the wheel. The project
+# the pages describe can be any wrangler checkout (--root).
+GUIDES_DIR = Path(__file__).resolve().parents[1] / "guides"
+# The opsdocs source checkout when running from one (an editable install): its node_modules holds the
+# pinned dev toolchain and its root is the sample app. In an installed wheel this path is meaningless
+# and nothing is found there.
+CHECKOUT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def default_root() -> Path:
-    return Path(os.environ.get("OPSDOCS_ROOT") or SITE_ROOT)
+    return Path(os.environ.get("OPSDOCS_ROOT") or CHECKOUT_ROOT)
 
 
 def load_project(root: str | Path | None = None, *, site_root: str | Path | None = None) -> Project:
@@ -30,7 +34,7 @@ def load_project(root: str | Path | None = None, *, site_root: str | Path | None
     if not root_path.is_dir():
         raise ConfigError("project root is not a directory", path=root_path,
                           hint="pass --root with the path of a wrangler project checkout")
-    site = Path(site_root) if site_root is not None else SITE_ROOT
+    site = Path(site_root) if site_root is not None else GUIDES_DIR
     resolved = root_path.resolve()
     return _load(resolved, site.resolve(), _signature(resolved))
 

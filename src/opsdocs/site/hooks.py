@@ -70,10 +70,10 @@ def _mermaid(site_root: Path) -> Path:
     """The pinned mermaid: beside this site's mkdocs.yml, else in the opsdocs checkout (a site copied
     elsewhere for --site-root has no node_modules of its own)."""
     from opsdocs.errors import EnvironmentProblem
-    from opsdocs.project.load import SITE_ROOT
+    from opsdocs.project.load import CHECKOUT_ROOT
 
     tried = []
-    for base in dict.fromkeys((site_root, SITE_ROOT)):
+    for base in dict.fromkeys((site_root, default_root(), CHECKOUT_ROOT)):
         path = base / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
         if path.is_file():
             return path

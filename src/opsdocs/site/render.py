@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import Environment
 from mkdocs.utils.meta import get_data
 
-from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.load import GUIDES_DIR, load_project
 from opsdocs.project.model import Project
 from opsdocs.site._context import build_context
 from opsdocs.site._jinja import make_environment, render_markdown
@@ -28,7 +28,7 @@ _ENVS: dict[int, tuple[Project, Environment, dict[str, Any]]] = {}
 
 def page_context(site_root: Path | None = None, root: Path | None = None) -> dict[str, Any]:
     """The variables and macros pages are rendered with (root: ``$OPSDOCS_ROOT``, else this checkout)."""
-    return _cached(load_project(root, site_root=site_root or SITE_ROOT))[2]
+    return _cached(load_project(root, site_root=site_root or GUIDES_DIR))[2]
 
 
 def _cached(project: Project) -> tuple[Project, Environment, dict[str, Any]]:

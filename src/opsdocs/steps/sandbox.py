@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from opsdocs.errors import EnvironmentProblem
-from opsdocs.project.load import SITE_ROOT
+from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
 # $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other, e.g. a pinned install outside
 # both checkouts; also how a test shows what happens when no wrangler can be found.
@@ -52,7 +52,7 @@ def find_node_modules(project: Project) -> Path:
             return Path(override)
         raise EnvironmentProblem(f"wrangler is not installed in ${NODE_MODULES_ENV} (no .bin/wrangler)",
                                  path=override, hint=f"run npm ci there, or unset {NODE_MODULES_ENV}")
-    for base in (project.root, SITE_ROOT):
+    for base in (project.root, CHECKOUT_ROOT):
         candidate = base / "node_modules"
         if (candidate / ".bin" / "wrangler").exists():
             return candidate
