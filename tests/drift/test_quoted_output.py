@@ -24,13 +24,13 @@ A failure reads {{ quote("migration-failed") }} (then the SQLite error).
 """
 
 
-def _bundle(tmp_path: Path, js: str) -> Path:
+def _bundle(tmp_path: Path, js: str, version: str = "9.9.9") -> Path:
     """A node_modules whose wrangler bundle is ``js``: what an upgraded wrangler would ship."""
     nm = tmp_path / "nm"
     (nm / ".bin").mkdir(parents=True)
     (nm / ".bin" / "wrangler").write_text("#!/bin/sh\n", encoding="utf-8")
     (nm / "wrangler" / "wrangler-dist").mkdir(parents=True)
-    (nm / "wrangler" / "package.json").write_text('{"version": "9.9.9"}', encoding="utf-8")
+    (nm / "wrangler" / "package.json").write_text(f'{{"version": "{version}"}}', encoding="utf-8")
     (nm / "wrangler" / "wrangler-dist" / "cli.js").write_text(js, encoding="utf-8")
     return nm
 
@@ -39,6 +39,17 @@ def test_the_pinned_wrangler_prints_every_quote_in_the_data_file(build: Build) -
     # The real pinned bundle (node_modules of this checkout): every quote of sources.yml, used on a page.
     uses = "\n".join(f'{{{{ quote("{q}") }}}}' for q in load_sources().quotes)
     assert QuotedOutput().check(build(), [page("docs/all.md", uses)]) == []
+    assert len(load_sources().quotes) >= 10
+
+
+def test_api_texts_and_newer_wranglers_quotes_are_not_searched(build: Build, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, "nothing quoted here", version="4.86.0")))
+    src = '{{ quote("error-7403") }} {{ quote("temporary-hint") }}\n{{ quote("dry-run-exit") }}'
+    (finding,) = QuotedOutput().check(build(), [page("docs/a.md", src)])
+    assert finding.location == "docs/a.md:2"  # only the 4.86 wrangler's own message was looked for
+    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path / "new", "nothing", version="4.164.0")))
+    assert len(QuotedOutput().check(build(), [page("docs/a.md", src)])) == 2  # the 4.164 hint is now checked
 
 
 def test_a_message_wrangler_no_longer_prints_fails_at_the_quoting_line(

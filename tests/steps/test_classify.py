@@ -348,6 +348,8 @@ def test_never_blocks_are_not_judged(command: str) -> None:
     "opsdocs health --base-url http://127.0.0.1:8787",
     "opsdocs health --base-url=http://localhost:8787 --json",
     "opsdocs health --base-url=http://127.0.0.1:8787/?a=b",
+    "npx wrangler whoami",  # no credential reaches a rehearse sandbox: it answers "not authenticated" offline
+    "npx wrangler whoami --json",
     "cp -r --target-directory=out backup.sql",
     "curl -s --max-time 5 http://127.0.0.1:8787/health",
     "curl --output out.json http://127.0.0.1:8787/health",
@@ -390,7 +392,9 @@ REHEARSE_REFUSALS = [
     ("npx wrangler d1 migrations apply ledger-db --remote", "it changes a remote Cloudflare resource", H_NEVER),
     ("npx wrangler deploy", "it changes a remote Cloudflare resource", H_NEVER),
     ("npx wrangler frobnicate", "it changes a remote Cloudflare resource", H_NEVER),
-    ("npx wrangler whoami", "it reaches Cloudflare; rehearse blocks run offline", H_OFFLINE),
+    ("CLOUDFLARE_API_TOKEN=x npx wrangler whoami", "it reaches Cloudflare; rehearse blocks run offline",
+     H_OFFLINE),
+    ("npx wrangler whoami --env-file creds.env", "it reaches Cloudflare; rehearse blocks run offline", H_OFFLINE),
     ("npx wrangler d1 migrations list ledger-db --remote", "it reaches Cloudflare; rehearse blocks run offline",
      H_OFFLINE),
     ("npx wrangler d1 execute DB --remote --command 'SELECT 1'", "it reaches Cloudflare; rehearse blocks run offline",
@@ -511,7 +515,7 @@ def test_unreadable_command_is_refused_at_its_line() -> None:
 
 
 def test_rehearse_hint_for_a_remote_read_suggests_remote_read_mode() -> None:
-    err = refused("npx wrangler whoami")
+    err = refused("npx wrangler deployments list")
     assert err.hint == 'add --local, or make the block data-mode="remote-read"'
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opsdocs.claims import WranglerBundle, find_markers, load_sources
+from opsdocs.claims import Source, WranglerBundle, find_markers, load_sources
 from opsdocs.drift._base import failure
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.model import Project
@@ -25,7 +25,9 @@ class QuotedOutput:
         "(`node_modules/wrangler/wrangler-dist/*.js`, the wrangler the steps run) for each fixed fragment "
         "of every quote a page uses (`<name>` placeholders and emoji, which the bundle escapes, split the "
         "text), and fails at the page's `file:line` when a fragment is gone: a wrangler upgrade changed "
-        "the message and the page would send the reader looking for a line that never appears. Fix: run "
+        "the message and the page would send the reader looking for a line that never appears. Quotes whose "
+        "source is not wrangler's code (an API error text) or is a newer wrangler than the pin are not "
+        "searched for. Fix: run "
         "the command with the new wrangler, update the quote's `text` (and the source's `version`), and "
         "re-read the sentences around it."
     )
@@ -44,6 +46,8 @@ class QuotedOutput:
                             f"cannot check quoted wrangler output: {err}")]
         out = []
         for page, line, ident in uses:
+            if not _printed_by(data.sources[data.quotes[ident].source], bundle.version):
+                continue  # an API's text (error 7403), or a newer wrangler's: not in this bundle to look for
             gone = bundle.missing(data.quotes[ident])
             if gone:
                 where = f"{page.relpath}:{line}"
@@ -52,3 +56,15 @@ class QuotedOutput:
                                    f"{gone[0]!r} is not in its bundle; run the command with this wrangler "
                                    "and update the quote in sources.yml"))
         return out
+
+
+def _version(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in text.split("."))
+    except ValueError:
+        return (0,)
+
+
+def _printed_by(source: Source, pinned: str) -> bool:
+    """A quote is checked when wrangler's own code prints it, read at the pinned version or an older one."""
+    return source.version is not None and _version(source.version) <= _version(pinned)

@@ -43,6 +43,11 @@ REMOTE_READS = frozenset({
     ("deployments", "list"), ("deployments", "status"), ("versions", "list"), ("versions", "view"),
     ("versions", "secret", "list"), ("secret", "list"), ("kv", "namespace", "list"),
 })
+# Remote reads that, without a credential, answer offline: a rehearse sandbox passes no token and has its
+# own HOME, so `whoami` can only report "not authenticated" (exit 0; 1 with --json) without a request.
+# That is the behaviour the secrets page proves. A block that sets a credential itself is still refused.
+OFFLINE_WITHOUT_CREDENTIALS = frozenset({("whoami",)})
+CREDENTIAL_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_ACCOUNT_ID")
 # Local unless --remote (wrangler's isLocal: neither flag means local). Value: does it change data?
 LOCAL_BY_DEFAULT: dict[Path, bool] = {
     ("d1", "execute"): True,  # refined by the SQL: see sql_is_read_only

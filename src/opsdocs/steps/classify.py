@@ -100,7 +100,7 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
     if cmd.mutating and cmd.target == "remote":
         return ("it changes a remote Cloudflare resource",
                 'mark the block data-mode="never" with data-why, and run it from the deploy workflow')
-    if mode == "rehearse" and cmd.target == "remote":
+    if mode == "rehearse" and cmd.target == "remote" and not _offline_without_credentials(cmd):
         return ("it reaches Cloudflare; rehearse blocks run offline",
                 "add --local, or make the block data-mode=\"remote-read\"")
     if mode == "remote-read" and cmd.mutating:
@@ -111,6 +111,14 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
             if name in rules.PATH_FLAGS and value is not None and not _tools.sandbox_path(value):
                 return (f"{name} {value!r} points outside the sandbox", "use a relative path inside the checkout")
     return None
+
+
+def _offline_without_credentials(cmd: Command) -> bool:
+    """``whoami`` run with no credential (none passed in, none set on the line, no --env-file)."""
+    if cmd.path not in rules.OFFLINE_WITHOUT_CREDENTIALS or cmd.has("--env-file"):
+        return False
+    head = cmd.text.split(cmd.argv[0], 1)[0] if cmd.argv else cmd.text
+    return not any(var in head for var in rules.CREDENTIAL_VARS)
 
 
 def _refuse(step: Step, message: str, hint: str, block_line: int) -> PageError:
