@@ -1,4 +1,8 @@
-"""``migrations-dir``: every D1 database has migrations, numbered 1, 2, 3... in file-name order."""
+"""``migrations-dir``: every D1 database has migrations, numbered 1, 2, 3... in file-name order.
+
+wrangler applies pending files by number and ``migrations list`` shows them by name (4.86, see the
+sources ``wrangler-d1-migrations-apply`` and ``wrangler-d1-migrations-helpers``): the two orders must agree.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from opsdocs.site.pages import RenderedPage
 
 
 def _numbering(db: D1Database) -> list[tuple[str, str, str]]:
-    """(file, location, problem) for each file that breaks the sequence, in the order wrangler applies."""
+    """(file, location, problem) for each file that breaks the sequence, in file-name order."""
     out = []
     previous = 0
     for m in db.migrations:
@@ -22,8 +26,9 @@ def _numbering(db: D1Database) -> list[tuple[str, str, str]]:
         if m.number == previous:
             out.append((m.name, str(m.location), f"repeats number {m.number}; give it the next free number"))
         elif m.number < previous:
-            out.append((m.name, str(m.location), f"is number {m.number} but sorts after number {previous}, "
-                        "so wrangler applies it out of order; pad its number with zeros"))
+            out.append((m.name, str(m.location), f"is number {m.number} but its name sorts after number "
+                        f"{previous}: wrangler applies it by number (before {previous}) while `migrations "
+                        "list` and the directory show it after; pad its number with zeros"))
         elif m.number > previous + 1:
             gap = f"{previous + 1}" if m.number == previous + 2 else f"{previous + 1}-{m.number - 1}"
             out.append((m.name, str(m.location), f"is number {m.number} but {gap} is missing; renumber it, "
@@ -37,10 +42,16 @@ class MigrationsDir:
     title = "Every D1 database has a migrations directory, numbered without gaps or duplicates"
     doc = (
         "Every D1 database in wrangler.jsonc must have its `migrations_dir` (default `migrations/`), and "
-        "its `.sql` files must start with a number and count 1, 2, 3... in file-name order, which is "
-        "the order wrangler applies them. A database with no directory has a schema nobody can rebuild; "
-        "a gap usually means a migration deleted after it was applied somewhere; a duplicate or a "
-        "number that sorts out of place (`10_x.sql` before `9_y.sql`) makes the order an accident. Fix "
+        "its `.sql` files must start with a number and count 1, 2, 3... in file-name order. `wrangler d1 "
+        "migrations apply` runs pending files sorted by the number before the first `_`, while `migrations "
+        "list` (wrangler 4.86) and every file listing show them by name "
+        "([apply.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/"
+        "migrations/apply.ts), [helpers.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/"
+        "packages/wrangler/src/d1/migrations/helpers.ts)); the two orders agree only when numbers are "
+        "padded and unique. A database with no directory has a schema nobody can rebuild; a gap usually "
+        "means a migration deleted after it was applied somewhere; a duplicate leaves the order between the "
+        "two files to their names; a number that sorts out of place (`10_x.sql` listed before `9_y.sql`, "
+        "applied after it) makes what you read differ from what runs. Fix "
         "it with `wrangler d1 migrations create <database> <message>`, which writes the next "
         "`NNNN_<message>.sql`, or by renaming the file the finding points at."
     )
