@@ -48,9 +48,11 @@ class UI:
         return escape(self.mask(text))
 
     def ask(self, prompt: str) -> str:
-        self.console.print(escape(self.mask(prompt)), end="", style="bold")
+        # The prompt goes to input() itself, plain: readline must know it to redraw the line (Ctrl-U, a
+        # pre-filled edit) without wiping it.
+        self.console.file.flush()
         try:
-            return input()
+            return input(self.mask(prompt))
         except EOFError:
             self.console.print()
             raise Quit("stdin closed") from None

@@ -1,0 +1,74 @@
+"""A project with Durable Object migrations and a small site of drills, for the terminal tests."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from shipped_project import copy_project
+
+DO_CONFIG = """\
+  "durable_objects": {"bindings": [{"name": "ROOMS", "class_name": "Room"}]},
+  "migrations": [
+    {"tag": "v1", "new_classes": ["Room"]},
+  ],
+"""
+
+ROLLBACK_DRILL = '''\
+# Drill: roll back a bad data change
+
+## Prepare
+
+```{.bash title="Create the table" data-mode="rehearse"}
+npx wrangler d1 execute {{ db.name }} --local --command "CREATE TABLE notes (body TEXT)"
+```
+
+```{.bash title="Check the token" data-mode="remote-read"}
+echo "using token $CLOUDFLARE_API_TOKEN"
+```
+
+## Undo
+
+```{.bash title="Drop the table" data-mode="never" data-why="Drops the notes table and every row in it."}
+npx wrangler d1 execute {{ db.name }} --local --command "DROP TABLE notes"
+```
+
+```{.bash title="The table is gone" data-mode="rehearse" data-exit="1"}
+npx wrangler d1 execute {{ db.name }} --local --command "INSERT INTO notes VALUES ('x')"
+```
+'''
+
+LONG_DRILL = '''\
+# Drill: a long step
+
+```{.bash title="Create the table" data-mode="rehearse"}
+npx wrangler d1 execute {{ db.name }} --local --command "CREATE TABLE notes (body TEXT)"
+```
+
+```{.bash title="Wait for the replica" data-mode="rehearse" data-timeout="900"}
+sleep 747
+```
+
+```{.bash title="Write a note" data-mode="rehearse" data-expect="1 command executed successfully"}
+npx wrangler d1 execute {{ db.name }} --local --command "INSERT INTO notes VALUES ('after resume')"
+```
+'''
+
+
+@pytest.fixture(scope="module")
+def drills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(project root, site root): the shipped project plus a Durable Object migration, and two drills."""
+    base = tmp_path_factory.mktemp("runmode")
+    root = copy_project(base / "project")
+    config = root / "wrangler.jsonc"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('  "d1_databases": [\n', DO_CONFIG + '  "d1_databases": [\n', 1), encoding="utf-8")
+    site = base / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "runbooks").mkdir()
+    (site / "mkdocs.yml").write_text("site_name: Drills\nsite_url: https://docs.example.com/\n", encoding="utf-8")
+    (site / "docs" / "index.md").write_text("# Drills\n", encoding="utf-8")
+    (site / "runbooks" / "rollback-drill.md").write_text(textwrap.dedent(ROLLBACK_DRILL), encoding="utf-8")
+    (site / "runbooks" / "long-drill.md").write_text(textwrap.dedent(LONG_DRILL), encoding="utf-8")
+    return root, site

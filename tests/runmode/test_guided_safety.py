@@ -1,0 +1,99 @@
+"""Through a real terminal: the rollback readiness banner, an edited command re-classified, a typed
+confirmation refused for the wrong name then accepted, and a secret that never reaches screen or log."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+from terminal import OPSDOCS, Terminal
+
+from opsdocs.project.load import load_project
+
+PROMPT = r"\[r\]un  \[s\]kip  \[e\]dit  \[q\]uit > "
+REFUSED_PROMPT = r"\[s\]kip  \[e\]dit  \[q\]uit > "
+
+
+def _do_line(root: Path) -> int:
+    lines = (root / "wrangler.jsonc").read_text().splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if '"tag": "v1"' in line)
+
+
+def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, Path], tmp_path: Path) -> None:
+    root, site = drills
+    project = load_project(root)
+    db = project.wrangler.top.d1_databases[0].name
+    wrong = next(d.name for d in project.databases if d.name != db)  # another environment's database
+    secret = f"cf-{uuid.uuid4().hex}"
+    log = tmp_path / "rollback.jsonl"
+    term = Terminal(tmp_path, [OPSDOCS, "run", "rollback-drill", "--root", str(root), "--site-root", str(site),
+                               "--offline", "--log", str(log)], env={"CLOUDFLARE_API_TOKEN": secret})
+    try:
+        screen = term.wait_for(PROMPT)
+        # The banner: a Durable Object migration blocks a Worker rollback, at the config's line, with the reason.
+        assert "Worker rollback: BLOCKED" in screen
+        assert "Cloudflare refuses a rollback across a Durable Object migration" in screen
+        assert f"(wrangler.jsonc:{_do_line(root)})" in screen
+        assert "https://docs.example.com/runbooks/rollback-drill/" in screen
+
+        # An edit that reaches Cloudflare is classified again, and refused: no [r]un offered.
+        term.type("e")
+        term.wait_for(r"edit> ")
+        term.keys("C-u")
+        term.type(f"npx wrangler d1 execute {db} --remote --command 'DELETE FROM accounts'")
+        screen = term.wait_for(REFUSED_PROMPT)
+        assert "refused: rehearse block runs" in screen and "it changes a remote Cloudflare resource" in screen
+        term.type("e")
+        term.wait_for(r"edit> ", count=2)
+        term.keys("C-u")
+        term.type(f'npx wrangler d1 execute {db} --local --command "CREATE TABLE notes (body TEXT, at TEXT)"')
+        term.wait_for(PROMPT, count=2)
+        term.type("r")
+        term.wait_for(r"✓ as expected", count=1)
+
+        # The leaky remote-read step prints the token: masked on screen.
+        term.wait_for(PROMPT, count=3)
+        term.type("r")
+        screen = term.wait_for(r"✓ as expected", count=2)
+        assert "using token ***" in screen
+
+        # The never step: why and environment first; a wrong name is refused, the right one runs it.
+        screen = term.wait_for(PROMPT, count=4)
+        assert "why this is never run automatically: Drops the notes table and every row in it." in screen
+        assert "environment: (top level)" in screen
+        term.type("r")
+        term.wait_for(r"Type the name of the database this changes")
+        term.type(wrong)
+        screen = term.wait_for(PROMPT, count=5)
+        assert f"'{wrong}' is not {db}: not run" in screen
+        term.type("r")
+        term.wait_for(r"Type the name of the database this changes", count=2)
+        term.type(db)
+        term.wait_for(r"✓ as expected", count=3)
+        term.wait_for(PROMPT, count=6)
+        term.type("r")  # the table is gone: inserting fails, as the step expects
+        term.wait_for(r"Procedure complete")
+        assert term.exit_code() == 0
+        screen = term.screen()
+    finally:
+        term.close()
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    steps = [(r["title"], r["decision"], r.get("ok")) for r in records if r["type"] == "step"]
+    assert steps == [("Create the table", "edited", True), ("Check the token", "ran", True),
+                     ("Drop the table", "confirmed", True), ("The table is gone", "ran", True)]
+    assert [(r["typed"], r["expected"]) for r in records if r["type"] == "declined"] == [(wrong, db)]
+    assert [r["title"] for r in records if r["type"] == "refused"] == ["Create the table"]
+
+    export = Terminal(tmp_path, [OPSDOCS, "run", "--export", str(log)])
+    try:
+        assert export.exit_code() == 0
+    finally:
+        export.close()
+    draft = log.with_name("rollback.postmortem.md").read_text()
+    assert "- **Edited** Create the table (runbooks/rollback-drill.md:5)" in draft
+    assert "- **Refused** Create the table" in draft
+    assert f"- **Confirmation declined** Drop the table (runbooks/rollback-drill.md:15): typed `{wrong}`" in draft
+    for text in (screen, log.read_text(), log.with_suffix(".md").read_text(), draft):
+        assert secret not in text
+    assert "using token ***" in log.read_text()
