@@ -14,7 +14,8 @@ from opsdocs.site.render import render_pages
 
 
 def test_the_data_restore_drill_runs_to_a_restored_database_and_exports_a_postmortem(tmp_path: Path) -> None:
-    drill = find_procedure(list_procedures(render_pages(load_project())), "data-restore-drill")
+    project = load_project()
+    drill = find_procedure(list_procedures(render_pages(project)), "data-restore-drill")
     log = tmp_path / "incident.jsonl"
     term = Terminal(tmp_path, [OPSDOCS, "run", "--offline", "--log", str(log)])
     try:
@@ -26,7 +27,9 @@ def test_the_data_restore_drill_runs_to_a_restored_database_and_exports_a_postmo
         term.type("1")
         screen = term.wait_for(rf"Step 1/{len(drill.steps)}: ")
         assert "Rollback readiness ((top level))" in screen  # a restore drill is a rollback procedure
-        assert "environment" in screen and "ledger" in screen  # the context header, names from the config
+        top = project.wrangler.top  # the context header: names from the config
+        assert f"Worker                 {top.worker_name}" in screen
+        assert f"database               {top.d1_databases[0].name} (binding {top.d1_databases[0].binding})" in screen
         for number, step in enumerate(drill.steps, start=1):
             screen = term.wait_for(r"\[r\]un  \[s\]kip  \[e\]dit  \[q\]uit > ", count=number)
             assert step.command.splitlines()[0] in screen  # the exact rendered command is shown
