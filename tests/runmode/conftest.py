@@ -1,4 +1,5 @@
-"""A project with Durable Object migrations and a small site of drills, for the terminal tests."""
+"""A project with Durable Object migrations and a small site of drills, for the terminal tests (and for
+``record_session.py``, which records the README's terminal session)."""
 
 from __future__ import annotations
 
@@ -58,8 +59,11 @@ npx wrangler d1 execute {{ db.name }} --local --command "INSERT INTO notes VALUE
 
 @pytest.fixture(scope="module")
 def drills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_drills(tmp_path_factory.mktemp("runmode"))
+
+
+def make_drills(base: Path) -> tuple[Path, Path]:
     """(project root, site root): the shipped project plus a Durable Object migration, and two drills."""
-    base = tmp_path_factory.mktemp("runmode")
     root = copy_project(base / "project")
     config = root / "wrangler.jsonc"
     text = config.read_text(encoding="utf-8")

@@ -43,6 +43,10 @@ class Terminal:
         """Everything the pane has shown (scrollback included), wrapped lines joined."""
         return self._tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "0")
 
+    def screen_ansi(self) -> str:
+        """The same, with the colours and styles as escape sequences (for a recording)."""
+        return self._tmux("capture-pane", "-p", "-e", "-J", "-S", "-", "-t", "0")
+
     def wait_for(self, pattern: str, *, count: int = 1, timeout_s: float = WAIT_S) -> str:
         """Poll the screen until ``pattern`` (a regex) appears ``count`` times; the screen then."""
         deadline = time.monotonic() + timeout_s
