@@ -25,11 +25,12 @@ def prose(text: str) -> str:
 
 
 def code(text: object) -> str:
-    """Inline code for one value; ``|`` is written as an entity so it cannot end the cell."""
+    """Inline code for one value; ``|`` and backticks are written as entities so they cannot end the cell
+    or open a Markdown code span inside the ``<code>`` (a quoted wrangler message can hold backticks)."""
     value = str(text)
     if not value:
         return NONE
-    return "<code>" + html.escape(value).replace("|", "&#124;") + "</code>"
+    return "<code>" + html.escape(value).replace("|", "&#124;").replace("`", "&#96;") + "</code>"
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
