@@ -280,7 +280,7 @@ CONFIG_CASES: list[Case] = [
     Case("jsonc-bad-compat-date", jsonc(_bad_date, "is not YYYY-MM-DD", cmd=build)),
     Case("jsonc-routes-not-array", jsonc(_routes_string, "'routes' must be array")),
     Case("jsonc-duplicate-binding", jsonc(_duplicate_binding, "declared twice")),
-    Case("jsonc-migrations-dir-missing", jsonc(_migrations_gone, "does not exist")),
+    Case("jsonc-migrations-dir-missing", jsonc(_migrations_gone, "has no migrations directory", kind="finding")),
     Case("jsonc-env-lacks-var", jsonc(_env_lacks_var, "lacks var DOCS_URL", kind="finding")),
     Case("jsonc-env-lacks-binding", jsonc(_env_lacks_binding, "lacks binding AUDIT", kind="finding")),
     Case("jsonc-env-without-d1", jsonc(_env_without_d1, "declares no d1_databases")),

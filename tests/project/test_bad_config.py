@@ -32,8 +32,6 @@ CASES: list[tuple[str, dict[str, str], str, str]] = [
      "wrangler.jsonc:2", "must be string"),
     ("binding-duplicate", {"wrangler.jsonc": '{"name": "a", "d1_databases": [\n' + GOOD_DB + ",\n" + GOOD_DB + "]}"},
      "wrangler.jsonc:3", "declared twice"),
-    ("migrations-dir-missing", {"wrangler.jsonc": '{"name": "a", "d1_databases": [{"binding": "DB",\n'
-                                '"migrations_dir": "db/nope"}]}'}, "wrangler.jsonc:2", "does not exist"),
     ("compat-date-bad", {"wrangler.jsonc": '{"name": "a",\n"compatibility_date": "March 1st"}'}, "wrangler.jsonc:2",
      "YYYY-MM-DD"),
     ("env-not-object", {"wrangler.jsonc": '{"name": "a", "env": {\n"production": []}}'}, "wrangler.jsonc:2",

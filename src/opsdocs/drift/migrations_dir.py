@@ -68,7 +68,7 @@ class MigrationsDir:
             seen.add(str(directory))
             if not directory.is_dir():
                 out.append(failure(
-                    self.id, db.migrations_dir, db.location,
+                    self.id, db.migrations_dir, db.dir_location or db.location,
                     f"database {db.name} has no migrations directory {db.migrations_dir}/; create its "
                     f"first migration with `wrangler d1 migrations create {db.name} <message>`",
                 ))

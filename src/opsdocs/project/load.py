@@ -1,20 +1,25 @@
 """Build the one :class:`Project` value from a checkout, once per build or run.
 
-``load_project`` is memoised on the root and the modification times of every input file, so MkDocs'
-per-page hooks and pytest's collection share one parse; an edit (``mkdocs serve`` reload) re-reads.
+``load_project`` is memoised on the root and the modification times of every file and folder the last
+load of that root read (the config, migrations folders wherever they are, workflows, package.json files,
+checks), so MkDocs' per-page hooks and pytest's collection share one parse; an edit re-reads.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from opsdocs.errors import ConfigError
+from opsdocs.project._roles import build_pipeline
 from opsdocs.project.model import Project
+from opsdocs.project.pipeline import config_dir, step_calls
 from opsdocs.project.secret_docs import load_secret_docs
 from opsdocs.project.workflows import load_workflows
-from opsdocs.project.wrangler import find_config, load_wrangler
+from opsdocs.project.wrangler import CONFIG_NAMES, find_config, load_wrangler
 
 # The built-in site (mkdocs.yml, docs/, runbooks/) is package data: it ships in the wheel. The project
 # the pages describe can be any wrangler checkout (--root).
@@ -23,6 +28,7 @@ GUIDES_DIR = Path(__file__).resolve().parents[1] / "guides"
 # pinned dev toolchain and its root is the sample app. In an installed wheel this path is meaningless
 # and nothing is found there.
 CHECKOUT_ROOT = Path(__file__).resolve().parents[3]
+_READ: dict[Path, tuple[Path, ...]] = {}  # root -> what its last load read (the next memo key)
 
 
 def default_root() -> Path:
@@ -36,23 +42,70 @@ def load_project(root: str | Path | None = None, *, site_root: str | Path | None
                           hint="pass --root with the path of a wrangler project checkout")
     site = Path(site_root) if site_root is not None else GUIDES_DIR
     resolved = root_path.resolve()
-    return _load(resolved, site.resolve(), _signature(resolved))
+    project = _load(resolved, site.resolve(), _signature(resolved))
+    _READ[resolved] = project.read_paths
+    return project
+
+
+def watch_paths(root: Path) -> tuple[Path, ...]:
+    """What ``serve`` watches for this root: every path its Project was read from."""
+    return _READ.get(root.resolve()) or tuple(_candidates(root.resolve()))
+
+
+def repo_root(root: Path) -> Path:
+    """The folder whose ``.github/workflows`` the project ships with: the root, or the nearest parent
+    that has one, not crossing a repository boundary (``.git``)."""
+    here = root
+    while True:
+        if (here / ".github" / "workflows").is_dir():
+            return here
+        if (here / ".git").exists() or here.parent == here:
+            return root
+        here = here.parent
+
+
+def _candidates(root: Path) -> list[Path]:
+    repo = repo_root(root)
+    return [*(root / n for n in CONFIG_NAMES), root / "checks", root / "package.json", repo / ".github" / "workflows",
+            root / "migrations"]
 
 
 def _signature(root: Path) -> tuple[tuple[str, float], ...]:
-    """Modification times of every file the Project is read from."""
-    paths = [root / "wrangler.jsonc", root / "wrangler.json", root / "checks"]
-    for sub in ("checks", ".github/workflows", "migrations"):
-        d = root / sub
-        if d.is_dir():
-            paths.extend(d.iterdir())
+    """Modification times of every file the Project is read from (folders too: a new file changes them)."""
+    paths = {*_candidates(root), *_READ.get(root, ())}
     out = []
     for p in paths:
         try:
             out.append((str(p), p.stat().st_mtime))
         except OSError:
-            continue
+            out.append((str(p), -1.0))
     return tuple(sorted(out))
+
+
+class _Scripts:
+    """package.json scripts by folder (relative to the repository root), each file read once."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.read: list[Path] = []
+        self._cache: dict[str, dict[str, Any]] = {}
+
+    def package(self, folder: str) -> dict[str, Any]:
+        if folder not in self._cache:
+            path = self.repo / folder / "package.json"
+            data: Any = {}
+            if path.is_file():
+                self.read.append(path)
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8-sig"))
+                except (OSError, UnicodeDecodeError, ValueError):
+                    data = {}  # a broken package.json is npm's error to report; we only look for scripts
+            self._cache[folder] = data if isinstance(data, dict) else {}
+        return self._cache[folder]
+
+    def __call__(self, folder: str) -> dict[str, str]:
+        scripts = self.package(folder).get("scripts")
+        return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
 
 
 @lru_cache(maxsize=8)
@@ -60,8 +113,17 @@ def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> P
     from opsdocs.project.checks import load_health_checks
 
     wrangler = load_wrangler(find_config(root), root)
-    workflows = load_workflows(root / ".github" / "workflows", root)
+    repo = repo_root(root)
+    workflows_dir = repo / ".github" / "workflows"
+    workflows = load_workflows(workflows_dir, root)
     checks_dir = root / "checks"
+    here = os.path.relpath(wrangler.path, repo).replace(os.sep, "/")
+    scripts = _Scripts(repo)
+    steps = step_calls(workflows, scripts)
+    pipeline = build_pipeline(workflows, wrangler, steps, config_dir(wrangler, here))
+    package = scripts.package(config_dir(wrangler, here))
+    read = [wrangler.path, workflows_dir, *(wf.path for wf in workflows), checks_dir,
+            checks_dir / "secrets.yml", checks_dir / "health.yml", *scripts.read, *wrangler.read_paths]
     return Project(
         root=root,
         wrangler=wrangler,
@@ -71,4 +133,8 @@ def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> P
         docs_dir=site_root / "docs",
         runbooks_dir=site_root / "runbooks",
         checks_dir=checks_dir,
+        pipeline=pipeline,
+        read_paths=tuple(dict.fromkeys(p for p in read if p.exists())),
+        repo_root=repo,
+        package_json=package,
     )

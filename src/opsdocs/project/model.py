@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from opsdocs.project.pipeline import Pipeline
 
 
 @dataclass(frozen=True, order=True)
@@ -46,6 +49,7 @@ class D1Database:
     migrations_table: str  # default "d1_migrations"
     location: Location  # the entry in d1_databases
     migrations: tuple[Migration, ...] = ()
+    dir_location: Location | None = None  # the `migrations_dir` key, when the entry sets one
 
     @property
     def name(self) -> str:
@@ -105,6 +109,7 @@ class WranglerConfig:
     raw: dict[str, Any]
     # JSON pointer ("/d1_databases/0/binding") -> location, for every key in the file.
     locations: dict[str, Location] = field(default_factory=dict, repr=False)
+    read_paths: tuple[Path, ...] = ()  # the config and every migrations folder and file read
 
     @property
     def environments(self) -> tuple[Environment, ...]:
@@ -164,6 +169,7 @@ class Step:
     env: dict[str, Any]
     if_: str | None
     location: Location
+    working_directory: str | None = None  # `working-directory:` of a run step
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,8 @@ class Job:
     steps: tuple[Step, ...]
     location: Location
     end_line: int  # last line of the job's block, for mapping lines to jobs
+    env: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    working_directory: str | None = None  # `defaults.run.working-directory`
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,10 @@ class Project:
     docs_dir: Path  # the site's pages (root/docs)
     runbooks_dir: Path  # root/runbooks
     checks_dir: Path  # root/checks
+    pipeline: Pipeline = field(default=None, repr=False)  # type: ignore[assignment]  # set by the loader
+    read_paths: tuple[Path, ...] = ()  # every file and folder the Project was read from
+    repo_root: Path | None = None  # the folder holding .github/workflows (root or an ancestor)
+    package_json: dict[str, Any] = field(default_factory=dict, repr=False)  # the config folder's
 
     @property
     def databases(self) -> tuple[D1Database, ...]:

@@ -3,6 +3,7 @@ timeouts, the actions used and every ``secrets.X`` reference with its file and l
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,8 @@ def load_workflows(directory: Path, root: Path) -> tuple[Workflow, ...]:
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+    """Relative to the project root, with ``..`` when the workflows live in a monorepo's root."""
+    return os.path.relpath(path.resolve(), root.resolve()).replace(os.sep, "/")
 
 
 def load_workflow(path: Path, root: Path) -> Workflow:
@@ -132,6 +131,7 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
             name=s.get("name"), id=s.get("id"), uses=s.get("uses"), run=s.get("run"),
             with_=dict(s.get("with") or {}), env=dict(s.get("env") or {}), if_=_str(s.get("if")),
             location=Location(rel, line_of(steps_raw, i)),
+            working_directory=_str(s.get("working-directory")),
         ))
     return Job(
         id=job_id, name=raw.get("name"), workflow=rel, needs=tuple(needs),
@@ -139,7 +139,14 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
         permissions=raw.get("permissions"), timeout_minutes=raw.get("timeout-minutes"),
         concurrency=raw.get("concurrency"), runs_on=raw.get("runs-on"), if_=_str(raw.get("if")),
         uses=raw.get("uses"), steps=tuple(steps), location=Location(rel, line), end_line=end,
+        env=dict(raw.get("env") or {}) if isinstance(raw.get("env"), dict) else {},
+        working_directory=_defaults_dir(raw.get("defaults")),
     )
+
+
+def _defaults_dir(defaults: Any) -> str | None:
+    run = defaults.get("run") if isinstance(defaults, dict) else None
+    return _str(run.get("working-directory")) if isinstance(run, dict) else None
 
 
 def _str(value: Any) -> str | None:

@@ -97,11 +97,15 @@ def load_wrangler(path: Path, root: Path) -> WranglerConfig:
                          "write it as \"" + env_name + "\": { ... }")
         env_dbs = _databases(r, env_raw, pointer, path.parent)
         envs[env_name] = _environment(r, raw, env_raw, env_name, name, env_dbs, path.parent, top=top)
+    read = [path.resolve()]
+    for env in (top, *envs.values()):
+        for db in env.d1_databases:
+            read += [(path.parent / db.migrations_dir).resolve(), *(m.path for m in db.migrations)]
     return WranglerConfig(
         path=path.resolve(), relpath=relpath, name=name, main=top.main,
         compatibility_date=top.compatibility_date,
         compatibility_flags=tuple(r.get(raw, "compatibility_flags", list, "", default=[])),
-        top=top, envs=envs, raw=raw, locations=locations,
+        top=top, envs=envs, raw=raw, locations=locations, read_paths=tuple(dict.fromkeys(read)),
     )
 
 
@@ -164,11 +168,10 @@ def _databases(r: _Reader, obj: dict[str, Any], pointer: str, base: Path) -> tup
             migrations_dir=mdir,
             migrations_table=r.get(entry, "migrations_table", str, p, default="d1_migrations"),
             location=r.loc(p),
+            dir_location=r.loc(f"{p}/migrations_dir") if explicit_dir is not None else None,
         )
+        # A missing folder is not an abort: the pages say so and the migrations-dir rule names this line.
         directory = (base / mdir).resolve()
-        if explicit_dir is not None and not directory.is_dir():
-            raise r.fail(f"{p}/migrations_dir", f"migrations_dir '{mdir}' does not exist",
-                         f"create {mdir}/ (wrangler d1 migrations create {db.name} <message>) or fix the path")
         root = Path(r.relpath).parent
         rel_dir = str(root / mdir) if str(root) != "." else mdir
         migrations = list_migrations(directory, rel_dir) if directory.is_dir() else ()

@@ -12,7 +12,6 @@ from opsdocs.claims import claim_macro, load_sources, quote_macro
 from opsdocs.errors import ConfigError, PageError
 from opsdocs.project.model import Environment, Project
 from opsdocs.site import _mermaid, _sections, _tables
-from opsdocs.site._pipeline import find_pipeline
 
 
 def _quote(word: str) -> str:
@@ -41,7 +40,7 @@ def _cmd(*args: object) -> str:
 
 def build_context(project: Project) -> dict[str, Any]:
     """Variables and macros for every page; built once per build from the one Project."""
-    pipeline = find_pipeline(project)
+    pipeline = project.pipeline
     sources = load_sources()  # package data: the same for every project
     top = project.wrangler.top
     first_db = top.d1_databases[0] if top.d1_databases else None

@@ -21,6 +21,8 @@ from opsdocs.errors import OpsdocsError, PageError
 
 _HINT = "the variables and macros pages can use are listed in src/opsdocs/site/macros.py"
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+_BUG = ": this is a bug in opsdocs, please report it with this line"
+_NO_ATTRIBUTE = re.compile(r"^'([^']+)' has no attribute '([^']+)'$")
 
 
 def make_environment(docs_dir: Path, context: Mapping[str, Any]) -> Environment:
@@ -52,15 +54,22 @@ def render_markdown(env: Environment, source: str, relpath: str, *, first_line: 
         if line is None:
             line = _guess_line(source, message)
         col = _column(source, line, message)
-        raise PageError(message, path=relpath, line=line + first_line - 1, col=col, hint=_HINT) from None
+        hint = None if message.endswith(_BUG) else _HINT
+        raise PageError(message, path=relpath, line=line + first_line - 1, col=col, hint=hint) from None
 
 
 def _message(err: Exception) -> str:
+    """A page author's mistake (an unknown name) in their words; anything else is our bug, said so."""
     text = str(err)
     if isinstance(err, UndefinedError):
         m = _UNDEFINED.match(text)
-        return f"undefined variable '{m.group(1)}'" if m else text
-    return f"macro error: {type(err).__name__}: {text}"
+        if m:
+            return f"undefined variable '{m.group(1)}'"
+        m = _NO_ATTRIBUTE.match(text)
+        if m:
+            return f"'{m.group(2)}' is not something {m.group(1)} has"
+    # No Python message: it would read as the user's mistake. The type and page:line locate the bug.
+    return f"{type(err).__name__} while rendering{_BUG}"
 
 
 def _template_line(tb: TracebackType | None) -> int | None:

@@ -16,7 +16,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from opsdocs.project.load import default_root
+from opsdocs.project.load import default_root, watch_paths
 
 MERMAID_URI = "assets/vendor/mermaid.min.js"
 DRILLS = "Drills"
@@ -58,8 +58,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     """Reload when the project the pages describe, or a drill, changes (not only docs/)."""
     root = default_root()
-    candidates = [root / "wrangler.jsonc", root / "wrangler.json", root / ".github" / "workflows",
-                  root / "checks", root / "migrations", _site_root(config) / "runbooks", root / ".opsdocs"]
+    # Every file and folder the Project was read from (a migrations_dir outside the root included).
+    candidates = [*watch_paths(root), _site_root(config) / "runbooks", root / ".opsdocs"]
     for path in candidates:
         if path.exists():
             server.watch(str(path))

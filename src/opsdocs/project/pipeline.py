@@ -1,0 +1,347 @@
+"""The one deploy-pipeline model: every workflow step's calls, and the roles found from what they run.
+
+Computed once at load time and kept on the Project; the site (pages, tables, diagram) and the drift rules
+read this same value. Roles are found by what steps run, across all workflows, never by job names:
+
+- a *deploy* makes a version live (``wrangler deploy``, ``versions deploy``, ``pages deploy``, wrangler-action's
+  default command, a script or wrapper that ends in one); each deploy is one :class:`Lane`, so staging and
+  production are two lanes;
+- *migrations*: ``d1 migrations apply ... --remote`` for the lane's wrangler environment, in a job the deploy
+  needs or earlier in the deploy job;
+- the *quality gate*: a job the deploy needs that runs tests or calls a reusable workflow (else any job it
+  needs), a test step earlier in the deploy job, or a ``workflow_run`` trigger naming another workflow;
+- *verification* after the deploy (``curl``, ``opsdocs health``, a health/smoke script) and *rollback*;
+- the *approval gate*: the GitHub environment of the deploy job; *credentials*: the secrets each role hands
+  to wrangler as token and account.
+
+Any role may be missing (``None``); the deployed wrangler environment is whatever the deploy targets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from opsdocs.project._calls import (ActionCall, Call, CommandCall, ScriptCall, Scripts, WranglerCall,
+                                    action_calls, normalise_dir, run_calls, walk)
+from opsdocs.project.model import Environment, Job, Location, Step, Workflow, WranglerConfig
+
+_TESTS = re.compile(r"^(?:test|tests|lint|check|typecheck|ci|verify|validate)(?:[:_-].*)?$|\btest\b")
+_TEST_PROGRAMS = {"pytest", "vitest", "jest", "tox", "mocha", "playwright", "eslint", "biome", "tsc", "ruff"}
+_HEALTH_SCRIPT = re.compile(r"health|smoke|verify|e2e|ping|probe|status", re.I)
+_HEALTH_ACTION = re.compile(r"health|smoke|uptime|url-check|check-url", re.I)
+_HTTP_PROGRAMS = {"curl", "wget", "http", "https", "xh"}
+# Where wrangler reads its credentials from (a wrangler fact, not project config); CF_* are the old names.
+TOKEN_VARS = ("CLOUDFLARE_API_TOKEN", "CF_API_TOKEN")
+ACCOUNT_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID")
+_SECRET = re.compile(r"secrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class StepCalls:
+    """One workflow step and everything it runs."""
+
+    workflow: Workflow
+    job: Job
+    step: Step
+    index: int  # position in the job
+    calls: tuple[Call, ...]
+
+    @property
+    def location(self) -> Location:
+        return self.step.location
+
+    @property
+    def name(self) -> str:
+        return self.step.name or self.step.id or self.step.uses or (self.step.run or "").strip().split("\n")[0]
+
+    def wrangler(self) -> list[WranglerCall]:
+        return [c for c in walk(self.calls) if isinstance(c, WranglerCall)]
+
+    def all(self) -> Iterator[Call]:
+        return walk(self.calls)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A step that plays a part (``call``: the wrangler call that makes it so, when there is one)."""
+
+    site: StepCalls
+    call: Call | None = None
+
+    @property
+    def job(self) -> Job:
+        return self.site.job
+
+    @property
+    def step(self) -> Step:
+        return self.site.step
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.site.workflow
+
+    @property
+    def location(self) -> Location:
+        return self.site.location
+
+    @property
+    def name(self) -> str:
+        return self.site.name
+
+
+@dataclass(frozen=True)
+class QualityGate:
+    kind: str  # "needs" (a job the deploy waits for), "reusable", "step" (earlier in the job), "workflow_run"
+    location: Location
+    job: Job | None = None
+    workflow: Workflow | None = None  # the reusable or workflow_run workflow, when it is in this repository
+    called: str | None = None  # what `uses:` or `workflows:` names, as written
+
+    @property
+    def id(self) -> str:
+        return self.job.id if self.job is not None else (self.workflow.name if self.workflow else self.called or "")
+
+    @property
+    def uses(self) -> str:
+        if self.called:
+            return self.called
+        return self.job.uses or "" if self.job is not None else ""
+
+    @property
+    def name(self) -> str:
+        return (self.job.name or self.job.id) if self.job is not None else self.id
+
+
+@dataclass(frozen=True)
+class Credentials:
+    token: str | None  # the secret handed to wrangler as the API token
+    account: str | None  # ... and as the account id
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One deploy of one wrangler environment and the roles around it."""
+
+    deploy: Role
+    env: Environment  # the wrangler environment deployed (the top level when no --env)
+    env_name: str | None  # as the deploy names it (may be unknown to the config, or chosen at run time)
+    kind: str  # "deploy", "versions" (upload + deploy), "pages", or the wrapper/script it went through
+    migrations: tuple[Role, ...]  # remote migrations of this environment that run before the deploy
+    stray_migrations: tuple[Role, ...]  # ... of this environment that do not run before it
+    quality: QualityGate | None
+    verify: Role | None
+    rollback: Role | None
+    upload: Role | None  # `versions upload` before a `versions deploy`
+    credentials: Credentials
+
+    @property
+    def github_env(self) -> str | None:
+        """The approval gate: the GitHub environment of the deploy job."""
+        return self.deploy.job.environment
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.deploy.workflow
+
+    @property
+    def migrate(self) -> Role | None:
+        return self.migrations[0] if self.migrations else None
+
+    @property
+    def label(self) -> str:
+        return f"env.{self.env.name}" if self.env_name else "the top-level Worker"
+
+    @property
+    def deploy_env_known(self) -> bool:
+        """The ``--env`` names an environment of the config (or is chosen at run time)."""
+        return not self.env_name or self.env.name == self.env_name or self.env_name.startswith("$")
+
+    @property
+    def needs_migrations(self) -> bool:
+        """The deployed environment binds D1 databases, so its schema must reach them first."""
+        return bool(self.env.d1_databases) and self.kind != "pages"
+
+
+def step_calls(workflows: tuple[Workflow, ...], scripts: Scripts) -> tuple[StepCalls, ...]:
+    """Every step of every workflow, parsed once."""
+    out = []
+    for wf in workflows:
+        for job in wf.jobs.values():
+            for i, step in enumerate(job.steps):
+                calls: tuple[Call, ...] = ()
+                if step.uses:
+                    calls = action_calls(step.uses, step.with_, scripts)
+                elif step.run:
+                    calls = run_calls(step.run, scripts, step.working_directory or job.working_directory)
+                out.append(StepCalls(wf, job, step, i, calls))
+    return tuple(out)
+
+
+def secret_for(site: StepCalls, names: tuple[str, ...], action_input: str) -> str | None:
+    """The secret a step hands to wrangler: wrangler-action's input, else the step, job or workflow env."""
+    sources = [site.step.with_.get(action_input) if site.step.uses else None]
+    sources += [scope.get(n) for scope in (site.step.env, site.job.env, site.workflow.env) for n in names]
+    for value in sources:
+        m = _SECRET.search(str(value or ""))
+        if m:
+            return m.group(1)
+    return None
+
+
+def credentials(site: StepCalls) -> Credentials:
+    return Credentials(secret_for(site, TOKEN_VARS, "apiToken"), secret_for(site, ACCOUNT_VARS, "accountId"))
+
+
+def upstream(workflow: Workflow, job: Job) -> list[Job]:
+    """Every job ``job`` waits for through ``needs``, nearest first (not the job itself)."""
+    seen: list[Job] = []
+    todo = list(job.needs)
+    while todo:
+        other = workflow.jobs.get(todo.pop(0))
+        if other is not None and other not in seen:
+            seen.append(other)
+            todo.extend(other.needs)
+    return seen
+
+
+def downstream(workflow: Workflow, job: Job) -> list[Job]:
+    return [j for j in workflow.jobs.values() if job in upstream(workflow, j)]
+
+
+def runs_tests(steps: list[StepCalls]) -> bool:
+    for site in steps:
+        for call in site.all():
+            if isinstance(call, ScriptCall) and _TESTS.search(call.name):
+                return True
+            if isinstance(call, CommandCall) and (call.program in _TEST_PROGRAMS or call.words[:2] in (
+                    ("make", "test"), ("make", "check"), ("go", "test"), ("cargo", "test"))):
+                return True
+    return False
+
+
+def is_verification(site: StepCalls) -> bool:
+    """A step that checks the live deployment: an HTTP probe, ``opsdocs health``, a health/smoke script."""
+    for call in site.all():
+        if isinstance(call, CommandCall) and (call.program in _HTTP_PROGRAMS or call.words[:2] == ("opsdocs", "health")
+                                              or (call.program == "opsdocs" and "health" in call.words[1:2])):
+            return True
+        if isinstance(call, ScriptCall) and _HEALTH_SCRIPT.search(call.name):
+            return True
+        if isinstance(call, ActionCall) and _HEALTH_ACTION.search(call.action):
+            return True
+    return bool(site.step.name and _HEALTH_SCRIPT.search(site.step.name) and site.step.run)
+
+
+def config_dir(wrangler: WranglerConfig, repo_relpath: str) -> str:
+    """The config's folder relative to the repository root ("" at the root)."""
+    return normalise_dir(str(repo_relpath).rsplit("/", 1)[0] if "/" in repo_relpath else "")
+
+
+class Missing:
+    """A role the project does not have, as a page sees it: falsy, empty, and any attribute of it is
+    missing too, so ``{{ pipeline.migrate.id }}`` renders "—" instead of failing the build. The page says
+    what is missing with ``missing_role(...)`` at the spot where the role would be."""
+
+    __slots__ = ("role",)
+
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> Missing:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, key: object) -> Missing:
+        return self
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"Missing({self.role!r})"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Every step's calls, every deploy lane, and the primary lane the guides describe."""
+
+    steps: tuple[StepCalls, ...]
+    lanes: tuple[Lane, ...]
+    primary: Lane | None
+    top: Environment  # the config's top level: the target when nothing deploys
+    read_token_secret: str | None = None  # an API token secret read by a job outside every lane
+    calls: tuple[tuple[StepCalls, WranglerCall], ...] = ()  # every wrangler call acting on this config
+
+    # The primary lane's roles, as pages name them (a Missing placeholder when absent).
+    @property
+    def workflow(self) -> Workflow | Missing:
+        return self.primary.workflow if self.primary else Missing("deploy workflow")
+
+    @property
+    def deploy(self) -> Job | Missing:
+        return self.primary.deploy.job if self.primary else Missing("deploy")
+
+    @property
+    def deploy_step(self) -> Step | Missing:
+        return self.primary.deploy.step if self.primary else Missing("deploy")
+
+    @property
+    def migrate(self) -> Job | Missing:
+        lane = self.primary
+        return lane.migrate.job if lane and lane.migrate else Missing("migrations")
+
+    @property
+    def migrate_step(self) -> Step | Missing:
+        lane = self.primary
+        return lane.migrate.step if lane and lane.migrate else Missing("migrations")
+
+    @property
+    def quality(self) -> QualityGate | Missing:
+        return self.primary.quality if self.primary and self.primary.quality else Missing("quality gate")
+
+    @property
+    def health_step(self) -> Step | Missing:
+        lane = self.primary
+        return lane.verify.step if lane and lane.verify else Missing("post-deploy verification")
+
+    @property
+    def rollback_step(self) -> Step | Missing:
+        lane = self.primary
+        return lane.rollback.step if lane and lane.rollback else Missing("rollback")
+
+    @property
+    def env(self) -> Environment:
+        return self.primary.env if self.primary else self.top
+
+    @property
+    def github_env(self) -> str | Missing:
+        lane = self.primary
+        return lane.github_env if lane and lane.github_env else Missing("approval gate")
+
+    @property
+    def token_secret(self) -> str | Missing:
+        lane = self.primary
+        return lane.credentials.token if lane and lane.credentials.token else Missing("API token secret")
+
+    @property
+    def account_secret(self) -> str | Missing:
+        lane = self.primary
+        return lane.credentials.account if lane and lane.credentials.account else Missing("account id secret")
+
+    @property
+    def db(self) -> object:
+        """The deployed environment's first D1 database."""
+        dbs = self.env.d1_databases
+        return dbs[0] if dbs else None
