@@ -37,7 +37,7 @@ _MARKERS = {
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("opsdocs", "opsdocs: deployment docs that test themselves")
     group.addoption("--opsdocs", action="store_true", help="collect the opsdocs checks of a wrangler project")
-    group.addoption("--opsdocs-root", default=None, help="the wrangler project checkout (default: this repo)")
+    group.addoption("--opsdocs-root", default=None, help="the wrangler project (default: $OPSDOCS_ROOT, else found from the cwd like wrangler)")
     group.addoption("--opsdocs-base-url", default=None, help="a deployed Worker to health-check")
     group.addoption("--opsdocs-external", action="store_true", help="check external links too")
     group.addoption("--opsdocs-report", default=None, help="write the JSON report here")

@@ -1,7 +1,7 @@
-"""``opsdocs build`` and ``opsdocs serve``: MkDocs in-process with this checkout's mkdocs.yml.
+"""``opsdocs build`` and ``opsdocs serve``: MkDocs in-process with the built-in site's mkdocs.yml.
 
-``--root`` points the pages at another wrangler checkout (through ``$OPSDOCS_ROOT``, which the macros
-read). Builds are strict. Every failure is one line (``docs/rollback.md:12: undefined variable 'foo'``)
+The project is ``--root``, else ``$OPSDOCS_ROOT``, else found from the current folder as wrangler finds
+it; it reaches the macros through ``$OPSDOCS_ROOT``. The site is written to ``ROOT/site`` by default. Builds are strict. Every failure is one line (``docs/rollback.md:12: undefined variable 'foo'``)
 and a non-zero exit; MkDocs' warnings are printed one per line, its info chatter only with ``-v``.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from opsdocs.errors import ConfigError, EnvironmentProblem, OpsdocsError
-from opsdocs.project.load import CHECKOUT_ROOT, GUIDES_DIR
+from opsdocs.project.load import GUIDES_DIR
 
 CONFIG_FILE = GUIDES_DIR / "mkdocs.yml"
 ERROR_MACRO = 100  # mkdocs-macros' exit code when it fails on its own
@@ -28,10 +28,10 @@ _YAML_MARK = re.compile(r"line (\d+), column (\d+)")
 
 
 def register(subparsers: Any) -> None:
-    build = subparsers.add_parser("build", help="build the site (strict) into site/",
+    build = subparsers.add_parser("build", help="build the site (strict) into ROOT/site/",
                                   description="Render every page from the live config and build the site.")
     _common(build)
-    build.add_argument("--site-dir", type=Path, help=f"output directory (default: {CHECKOUT_ROOT / 'site'})")
+    build.add_argument("--site-dir", type=Path, help="output directory (default: ROOT/site)")
     build.set_defaults(handler=run_build)
     serve = subparsers.add_parser("serve", help="preview the site with live reload",
                                   description="Serve the site; edits to pages or config reload it.")
@@ -42,9 +42,10 @@ def register(subparsers: Any) -> None:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--root", type=Path,
-                        help="wrangler project the pages describe (default: $OPSDOCS_ROOT, else this checkout)")
+                        help="the wrangler project the pages describe (default: $OPSDOCS_ROOT, else the nearest "
+                             "folder at or above the current one with a wrangler config)")
     parser.add_argument("--config-file", type=Path, default=CONFIG_FILE,
-                        help="the site's mkdocs.yml (default: this checkout's); its folder holds docs/ and runbooks/")
+                        help="the site's mkdocs.yml (default: the built-in guides'); its folder holds docs/ and runbooks/")
     parser.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
 
 
@@ -76,12 +77,9 @@ class _OneLine(logging.Handler):
 def _mkdocs_env(root: Path | None, verbose: bool, config_file: Path) -> Iterator[_OneLine]:
     if not config_file.is_file():
         raise ConfigError("no mkdocs.yml here", path=config_file, hint="pass --config-file PATH/mkdocs.yml")
-    if root is not None and not root.is_dir():
-        raise ConfigError("project root is not a directory", path=root,
-                          hint="pass --root with the path of a wrangler project checkout")
+    root = _project_root(root)
     saved = {k: os.environ.get(k) for k in ("OPSDOCS_ROOT", "NO_MKDOCS_2_WARNING")}
-    if root is not None:
-        os.environ["OPSDOCS_ROOT"] = str(root.resolve())
+    os.environ["OPSDOCS_ROOT"] = str(root)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     logger = logging.getLogger("mkdocs")
     handler = _OneLine(logging.INFO if verbose else logging.WARNING)
@@ -100,6 +98,16 @@ def _mkdocs_env(root: Path | None, verbose: bool, config_file: Path) -> Iterator
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _project_root(root: Path | None) -> Path:
+    from opsdocs.project.load import default_root
+
+    root = root if root is not None else default_root()
+    if not root.is_dir():
+        raise ConfigError("project root is not a directory", path=root,
+                          hint="pass --root with the path of a wrangler project checkout")
+    return root.resolve()
 
 
 def _ours(exc: BaseException) -> OpsdocsError | None:
@@ -160,7 +168,7 @@ def run_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    site_dir = (args.site_dir or CHECKOUT_ROOT / "site").resolve()
+    site_dir = (args.site_dir or _project_root(args.root) / "site").resolve()
 
     def action() -> None:
         config = load_config(config_file=str(args.config_file), strict=True, site_dir=str(site_dir))

@@ -29,10 +29,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Run the declared health checks against a base URL; exit 0 only when all pass.",
     )
     parser.add_argument("--base-url", help=f"e.g. https://api.example.com (default: ${ENV_BASE_URL})")
-    parser.add_argument("--root", type=Path, help="project checkout (default: $OPSDOCS_ROOT, else .)")
+    parser.add_argument("--root", type=Path, help="project checkout (default: $OPSDOCS_ROOT, else the nearest folder "
+                        "at or above the current one with a wrangler config, else .)")
     parser.add_argument("--checks", type=Path, help="checks file (default: ROOT/checks/health.yml)")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.set_defaults(handler=run)
+
+
+def _default_root() -> Path:
+    """The project found from the cwd; health needs only its checks file, so without a wrangler config
+    anywhere up (a runner with just the checks) the current folder will do."""
+    from opsdocs.project.load import default_root
+
+    try:
+        return default_root()
+    except ConfigError:
+        return Path(".")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("no base URL to check",
                           hint=f"pass --base-url https://<worker>.workers.dev or set {ENV_BASE_URL}")
     base_url = parse_base_url(raw_url)
-    root = args.root or Path(os.environ.get("OPSDOCS_ROOT") or ".")
+    root = args.root if args.root is not None else _default_root()
     if not root.is_dir():  # say so, rather than "checks/health.yml not found" under a path that is not there
         raise ConfigError("project root is not a directory", path=root,
                           hint="pass --root with the path of a wrangler project checkout")

@@ -20,9 +20,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser("verify", help="check the docs against reality (runbooks, health, drift, links, workflows)",
                        description="Rehearse every documented command, run the health checks, the drift rules, "
                                    "the link check and the workflow audits; write reports.")
-    p.add_argument("--root", type=Path, default=None, help="the wrangler project checkout (default: this repo)")
+    p.add_argument("--root", type=Path, default=None, help="the wrangler project (default: $OPSDOCS_ROOT, else the nearest folder at or above "
+                        "the current one with a wrangler config)")
     p.add_argument("--site-root", type=Path, default=None,
-                   help="the folder with mkdocs.yml, docs/ and runbooks/ (default: the opsdocs checkout)")
+                   help="the folder with mkdocs.yml, docs/ and runbooks/ (default: the built-in guides)")
     p.add_argument("--base-url", default=None, help="a deployed Worker to health-check (or OPSDOCS_BASE_URL)")
     p.add_argument("--external", action="store_true", help="check external links too (network)")
     p.add_argument("--report", type=Path, default=None,

@@ -25,14 +25,33 @@ from opsdocs.project.wrangler import CONFIG_NAMES, find_config, load_wrangler
 # the pages describe can be any wrangler checkout (--root).
 GUIDES_DIR = Path(__file__).resolve().parents[1] / "guides"
 # The opsdocs source checkout when running from one (an editable install): its node_modules holds the
-# pinned dev toolchain and its root is the sample app. In an installed wheel this path is meaningless
-# and nothing is found there.
+# pinned dev toolchain. In an installed wheel this path is meaningless and nothing is found there.
 CHECKOUT_ROOT = Path(__file__).resolve().parents[3]
 _READ: dict[Path, tuple[Path, ...]] = {}  # root -> what its last load read (the next memo key)
 
 
+# The order wrangler 4 searches in (findWranglerConfig in its cli.js): each name is looked for up the
+# whole tree before the next, so a wrangler.json two folders up wins over a wrangler.jsonc beside you.
+# Following it exactly means opsdocs documents the project wrangler would deploy from here.
+CONFIG_SEARCH = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")
+ROOT_ENV = "OPSDOCS_ROOT"
+
+
+def find_project_root(start: Path | None = None) -> Path:
+    """The folder holding the wrangler config wrangler itself would use when run in ``start`` (the cwd)."""
+    here = (start or Path.cwd()).resolve()
+    for name in CONFIG_SEARCH:
+        for folder in (here, *here.parents):
+            if (folder / name).is_file():
+                return folder
+    raise ConfigError(f"no wrangler.json, wrangler.jsonc or wrangler.toml here or in any folder above {here}",
+                      hint=f"run opsdocs inside your Worker's project, or pass --root DIR (or set ${ROOT_ENV})")
+
+
 def default_root() -> Path:
-    return Path(os.environ.get("OPSDOCS_ROOT") or CHECKOUT_ROOT)
+    """``$OPSDOCS_ROOT`` when set, else the project found from the current folder, as wrangler finds it."""
+    env = os.environ.get(ROOT_ENV)
+    return Path(env) if env else find_project_root()
 
 
 def load_project(root: str | Path | None = None, *, site_root: str | Path | None = None) -> Project:
