@@ -17,7 +17,7 @@ from opsdocs.site.pages import RenderedPage
 
 EXPECTED = ["undocumented-secret", "unused-secret-doc", "undescribed-environment", "env-missing-bindings",
             "pipeline-order", "migrations-dir", "literal-config-value", "nav-coverage", "unpinned-action",
-            "job-hygiene", "workflow-database", "claim-source", "quoted-output", "rollback-readiness"]
+            "job-hygiene", "workflow-database", "claim-source", "quoted-output", "rollback-readiness", "todo-marker"]
 
 
 def test_every_rule_is_registered_once_in_report_order() -> None:

@@ -1,0 +1,98 @@
+"""The nightly verify workflow for a project: its package manager, its wrangler, a read-only token.
+
+Actions are pinned by commit SHA (tag in a comment), the workflow grants nothing and the job only
+``contents: read``; checkout keeps no credentials; the token is the read-only one, on the one step
+that needs it. pnpm and yarn come from corepack (shipped with Node), bun from its setup action.
+"""
+
+from __future__ import annotations
+
+from opsdocs.packagemanager import PackageManager
+from opsdocs.scaffold._marker import WORKFLOW
+from opsdocs.scaffold._secrets import READONLY_TOKEN
+
+__all__ = ["WORKFLOW", "render_workflow"]
+CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0"
+SETUP_NODE = "actions/setup-node@a0853c24544627f65ddf259abe73b1d18a591444 # v5.0.0"
+SETUP_PYTHON = "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0"
+SETUP_BUN = "oven-sh/setup-bun@0c5077e51419868618aeaa5fe8019c62421857d6 # v2.2.0"
+UPLOAD = "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2"
+NODE = "22"  # wrangler 4.87 and later refuse Node < 22
+
+
+def _toolchain_steps(pm: PackageManager) -> str:
+    steps = f"""\
+      - name: Set up Node
+        uses: {SETUP_NODE}
+        with:
+          node-version: "{NODE}"
+"""
+    if pm.name in ("pnpm", "yarn"):
+        steps += f"""\
+      - name: Enable {pm.name} (corepack, the version package.json's packageManager names)
+        run: corepack enable
+"""
+    elif pm.name == "bun":
+        steps += f"""\
+      - name: Set up bun
+        uses: {SETUP_BUN}
+"""
+    return steps + f"""\
+      - name: Install the project's dependencies (its own wrangler)
+        run: {pm.install}
+"""
+
+
+def render_workflow(pm: PackageManager, *, base_url: str, opsdocs_version: str) -> str:
+    lock = f"detected from {pm.lockfile}" if pm.lockfile else "no lockfile found: npm is the default"
+    return f"""\
+# Nightly: check the docs against reality with `opsdocs verify` (written by `opsdocs init`).
+# Package manager: {pm.name} ({lock}); wrangler is the project's own, from its lockfile.
+name: opsdocs-nightly
+
+on:
+  schedule:
+    - cron: "23 4 * * *"
+  workflow_dispatch:
+
+permissions: {{}}
+
+concurrency:
+  group: opsdocs-nightly
+  cancel-in-progress: false
+
+jobs:
+  verify:
+    name: Verify the docs against reality
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+    steps:
+      - name: Check out
+        uses: {CHECKOUT}
+        with:
+          persist-credentials: false
+{_toolchain_steps(pm)}\
+      - name: Set up Python
+        uses: {SETUP_PYTHON}
+        with:
+          python-version: "3.12"
+      - name: Install opsdocs
+        run: python -m pip install "opsdocs=={opsdocs_version}"
+      - name: Verify
+        env:
+          # Read-only (checks/secrets.yml says which permissions): remote-read steps list and inspect, never change.
+          CLOUDFLARE_API_TOKEN: ${{{{ secrets.{READONLY_TOKEN} }}}}
+          OPSDOCS_BASE_URL: {base_url}
+        run: opsdocs verify --report .opsdocs/report.json --junit .opsdocs/junit.xml
+      - name: Keep the report
+        if: always()
+        uses: {UPLOAD}
+        with:
+          name: opsdocs-report
+          path: |
+            .opsdocs/report.json
+            .opsdocs/junit.xml
+          if-no-files-found: ignore
+"""

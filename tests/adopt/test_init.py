@@ -1,0 +1,122 @@
+"""`opsdocs init`: what it writes for a project, idempotent, never overwriting without --force."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from opsdocs.cli import main
+from opsdocs.packagemanager import detect_package_manager
+from opsdocs.project.load import load_project
+from opsdocs.project.secret_docs import load_secret_docs
+
+WORKFLOW = ".github/workflows/opsdocs-nightly.yml"
+
+
+def _init(root: Path, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["init", "--root", str(root), *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_writes_the_three_files_and_says_so(parcel_tracker: Path) -> None:
+    code, out, _ = _init(parcel_tracker)
+    assert code == 0
+    assert out.splitlines() == ["wrote      checks/secrets.yml", "wrote      checks/health.yml", f"wrote      {WORKFLOW}"]
+    docs = load_secret_docs(parcel_tracker / "checks/secrets.yml", "checks/secrets.yml")  # the real loader
+    uses = {ref.name for ref in load_project(parcel_tracker).secret_refs}
+    assert uses <= set(docs) and "CLOUDFLARE_READONLY_API_TOKEN" in docs
+    token = docs["PARCEL_CF_TOKEN"]
+    assert all(v.startswith("TODO(opsdocs)") for v in (token.purpose, token.rotation, *token.permissions))
+    assert token.where == "GitHub environment secret: live"
+    text = (parcel_tracker / "checks/secrets.yml").read_text()
+    lines = (parcel_tracker / ".github/workflows/pipeline.yml").read_text().splitlines()
+    for used in re.findall(r"# used at \.github/workflows/pipeline\.yml:(\d+)\nPARCEL_CF_TOKEN", text):
+        assert "secrets.PARCEL_CF_TOKEN" in lines[int(used) - 1]
+    health = (parcel_tracker / "checks/health.yml").read_text()
+    assert "# Deployed at: https://parcels.example.net\n" in health
+
+
+def test_second_run_changes_nothing(parcel_tracker: Path) -> None:
+    _init(parcel_tracker)
+    before = {p: p.read_bytes() for p in parcel_tracker.rglob("*") if p.is_file()}
+    code, out, _ = _init(parcel_tracker)
+    assert code == 0 and all(line.startswith("unchanged") for line in out.splitlines())
+    assert {p: p.read_bytes() for p in parcel_tracker.rglob("*") if p.is_file()} == before
+
+
+def test_a_file_of_yours_is_kept_and_its_diff_shown(parcel_tracker: Path) -> None:
+    mine = parcel_tracker / "checks" / "health.yml"
+    mine.parent.mkdir()
+    mine.write_text("- name: mine\n  path: /ping\n")
+    code, out, _ = _init(parcel_tracker)
+    assert code == 1 and mine.read_text() == "- name: mine\n  path: /ping\n"
+    assert "-  path: /ping\n" in out and "+- name: home\n" in out
+    assert "kept       checks/health.yml (yours differs, shown above; --force replaces it)" in out
+    assert (parcel_tracker / "checks/secrets.yml").is_file()  # the others are still written
+    code, out, _ = _init(parcel_tracker, "--force")
+    assert code == 0 and "replaced   checks/health.yml" in out and "/ping" not in mine.read_text()
+
+
+def _workflow(root: Path) -> dict:
+    _init(root)
+    return yaml.safe_load((root / WORKFLOW).read_text())
+
+
+def test_nightly_workflow_is_pinned_minimal_and_read_only(parcel_tracker: Path) -> None:
+    wf = _workflow(parcel_tracker)
+    assert wf["permissions"] == {} and wf["jobs"]["verify"]["permissions"] == {"contents": "read"}
+    steps = wf["jobs"]["verify"]["steps"]
+    for step in steps:
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+    runs = [s.get("run", "") for s in steps]
+    assert "pnpm install --frozen-lockfile" in runs and "corepack enable" in runs
+    (verify,) = [s for s in steps if "opsdocs verify" in s.get("run", "")]
+    assert verify["env"]["CLOUDFLARE_API_TOKEN"] == "${{ secrets.CLOUDFLARE_READONLY_API_TOKEN }}"
+    assert verify["env"]["OPSDOCS_BASE_URL"] == "https://parcels.example.net"
+    assert sum("secrets." in json.dumps(s) for s in steps) == 1  # the token reaches one step only
+
+
+@pytest.mark.parametrize(("lockfile", "text", "install"), [
+    ("package-lock.json", "{}", "npm ci"),
+    ("yarn.lock", "# yarn lockfile v1\n", "yarn install --frozen-lockfile"),
+    ("yarn.lock", "__metadata:\n  version: 8\n", "yarn install --immutable"),
+    ("bun.lock", "{}", "bun install --frozen-lockfile"),
+])
+def test_the_projects_own_package_manager(parcel_tracker: Path, lockfile: str, text: str, install: str) -> None:
+    (parcel_tracker / "pnpm-lock.yaml").unlink()
+    (parcel_tracker / lockfile).write_text(text)
+    runs = [s.get("run") for s in _workflow(parcel_tracker)["jobs"]["verify"]["steps"]]
+    assert install in runs
+    assert ("corepack enable" in runs) == lockfile.startswith("yarn")
+
+
+def test_package_manager_without_a_lockfile(tmp_path: Path) -> None:
+    assert detect_package_manager(tmp_path).install == "npm install"
+    (tmp_path / "package.json").write_text('{"packageManager": "pnpm@9.12.0"}')
+    assert detect_package_manager(tmp_path).name == "pnpm"
+
+
+def test_workers_dev_url_is_a_flagged_placeholder(parcel_tracker: Path) -> None:
+    config = parcel_tracker / "wrangler.jsonc"
+    config.write_text(re.sub(r'\s*"routes": \[[^\]]*\],', "", config.read_text()))
+    _init(parcel_tracker)
+    health = (parcel_tracker / "checks/health.yml").read_text()
+    assert "# Deployed at: https://parcel-tracker-live.TODO(opsdocs)-your-subdomain.workers.dev" in health
+
+
+def test_no_project_here_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPSDOCS_ROOT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["init"]) == 2
+    assert err.getvalue().count("\n") == 1 and not (tmp_path / "checks").exists()
