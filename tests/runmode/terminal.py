@@ -31,7 +31,7 @@ class Terminal:
         assignments = [f"{k}={v}" for k, v in base.items()]
         script = f"{shlex.join(['env', '-i', *assignments, *argv])}; echo \"[exit $?]\""
         self._tmux("-f", str(conf), "new-session", "-d", "-x", "150", "-y", "45", "-c", str(cwd or tmp),
-                   "sh", "-c", script)
+                   "bash", "-c", script)  # bash: a Ctrl-C the program handles does not end it
 
     def _tmux(self, *args: str) -> str:
         proc = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=30)

@@ -66,3 +66,30 @@ def test_resume_after_the_terminal_died_mid_step(drills: tuple[Path, Path], tmp_
     assert ("- **Skipped** Wait for the replica (runbooks/long-drill.md:7): cut off by the lost session; "
             "the replica is up") in draft
     assert "- **Resumed** at " in draft
+
+
+def test_ctrl_c_stops_a_hung_step_and_returns_to_the_prompt(drills: tuple[Path, Path], tmp_path: Path) -> None:
+    root, site = drills
+    log = tmp_path / "hung.jsonl"
+    term = Terminal(tmp_path, [OPSDOCS, "run", "long-drill", "--root", str(root), "--site-root", str(site),
+                               "--offline", "--log", str(log)])
+    try:
+        term.wait_for(PROMPT)
+        term.type("s")
+        term.wait_for(r"why skip\? \(optional\) ")
+        term.type("")
+        term.wait_for(PROMPT, count=2)
+        term.type("r")
+        term.wait_for(r"running…")
+        term.keys("C-c")
+        screen = term.wait_for(PROMPT, count=3)
+        assert "interrupted: the step was stopped" in screen
+        wait_gone("sleep 747")
+        term.type("q")
+        assert term.exit_code() == 1  # quit: resumable
+    finally:
+        term.close()
+    records = _records(log)
+    assert [(r["title"], r["decision"], r.get("problem")) for r in records if r["type"] == "step"] == [
+        ("Create the table", "skipped", None), ("Wait for the replica", "ran", "interrupted with Ctrl-C")]
+    assert records[-1]["type"] == "end" and records[-1]["outcome"] == "quit"

@@ -83,6 +83,10 @@ def run_guided(options: RunOptions) -> int:
 def resume_guided(log_path: Path, *, online: bool = True) -> int:
     state = read_log(log_path)
     start = state.start
+    ended = state.ended
+    if ended is not None and ended.get("outcome") == "completed":
+        print(f"{log_path}: this session is complete (every step decided); export it with --export")
+        return 0
     root = Path(start.get("root") or ".")
     site_root = Path(start["site_root"]) if start.get("site_root") else None
     project, procedures = _load(RunOptions(root=root, site_root=site_root))
@@ -124,8 +128,13 @@ def _pick(ui: UI, procedures: list[Procedure]) -> Procedure:
     while True:
         ui.say("Procedures (pages and sections with runbook steps):", style="bold")
         for number, proc in enumerate(shown, start=1):
-            modes = sorted({s.mode for s in proc.steps})
-            ui.say(f"  {number:2}) {proc.title}  [{proc.name}]  {len(proc.steps)} steps: {', '.join(modes)}")
+            modes = ", ".join(sorted({s.mode for s in proc.steps}))
+            count = f"{len(proc.steps)} step{'s' if len(proc.steps) != 1 else ''}"
+            if proc.section and shown is procedures:  # under its page: its heading and the anchor naming it
+                heading = proc.title.split(" › ", 1)[-1]
+                ui.say(f"  {number:2})     › {heading}  [#{proc.section}]  {count}: {modes}")
+            else:
+                ui.say(f"  {number:2}) {proc.title}  [{proc.name}]  {count}: {modes}")
         answer = ui.ask("Pick a number, or type words to search: ").strip()
         if answer.isdigit() and 1 <= int(answer) <= len(shown):
             return shown[int(answer) - 1]

@@ -88,14 +88,15 @@ def readiness(ui: UI, project: Project, env: Environment, executor: Executor, *,
         restore += extra_restore
     ui.say()
     ui.markup(f"[bold]Rollback readiness ({ui.esc(env_label(env))})[/]")
-    _verdict(ui, "Worker rollback", worker)
-    _verdict(ui, "D1 Time Travel restore", restore)
+    _verdict(ui, "Worker rollback", worker, online=online)
+    _verdict(ui, "D1 Time Travel restore", restore, online=online)
     return verdict
 
 
-def _verdict(ui: UI, what: str, reasons: list[Reason]) -> None:
+def _verdict(ui: UI, what: str, reasons: list[Reason], *, online: bool) -> None:
     blocked = any(r.blocking for r in reasons)
-    state = "[bold red]BLOCKED[/]" if blocked else "[green]possible[/]"
+    possible = "[green]possible[/]" + ("" if online else " [dim](as far as the config and git history show)[/]")
+    state = "[bold red]BLOCKED[/]" if blocked else possible
     ui.markup(f"  {what}: {state}")
     for r in reasons:
         where = f" ({r.location})" if r.location else ""

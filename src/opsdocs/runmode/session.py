@@ -170,7 +170,13 @@ class Session:
         self.log.append({"type": "begin", "step": step.location, "command": self.ui.mask(attempt.command)})
         self.ui.say("  running…", style="dim")
         began = time.monotonic()
-        result = self.executor.run(attempt.command, step.timeout_s, local=local)
+        try:
+            result = self.executor.run(attempt.command, step.timeout_s, local=local)
+        except KeyboardInterrupt:  # Ctrl-C stops a hung step (its process group is gone) and comes back here
+            self._record(attempt, "ran", exit_code=None, duration_s=round(time.monotonic() - began, 3), ok=False,
+                         problem="interrupted with Ctrl-C", where="sandbox" if local else "operator")
+            self.ui.say("\n  ✗ interrupted: the step was stopped", style="bold red")
+            return False
         duration = time.monotonic() - began
         output = self.ui.mask(result.output)
         problem = judge(dataclasses.replace(step, command=attempt.command), result)

@@ -56,6 +56,9 @@ class UI:
         except EOFError:
             self.console.print()
             raise Quit("stdin closed") from None
+        except KeyboardInterrupt:  # Ctrl-C at a prompt: stop cleanly, the log says where
+            self.console.print()
+            raise Quit("interrupted (Ctrl-C)") from None
 
     def choose(self, prompt: str, options: Sequence[tuple[str, str]]) -> str:
         """One key of ``options`` ((key, label), ...); the first letter of a label's word is enough."""
