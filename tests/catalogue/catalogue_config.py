@@ -160,9 +160,10 @@ def _no_config(p: Path) -> str:
     return str(p)
 
 
-def _toml_only(p: Path) -> str:
-    (p / W).rename(p / "wrangler.toml")
-    return str(p)
+def _toml_broken(p: Path) -> str:
+    (p / W).unlink()
+    (p / "wrangler.toml").write_text('name = "ledger-api"\nmain = "worker/index.js"\n[vars\nA = "1"\n')
+    return "wrangler.toml:3"
 
 
 def _not_utf8(p: Path) -> str:
@@ -285,8 +286,8 @@ CONFIG_CASES: list[Case] = [
     Case("jsonc-env-lacks-binding", jsonc(_env_lacks_binding, "lacks binding AUDIT", kind="finding")),
     Case("jsonc-env-without-d1", jsonc(_env_without_d1, "declares no d1_databases")),
     Case("jsonc-env-without-d1-build", jsonc(_env_without_d1, "declares no d1_databases", cmd=build)),
-    Case("jsonc-no-config", jsonc(_no_config, "no wrangler.jsonc")),
-    Case("jsonc-toml-only", jsonc(_toml_only, "convert wrangler.toml")),
+    Case("jsonc-no-config", jsonc(_no_config, "no wrangler.json, wrangler.jsonc or wrangler.toml")),
+    Case("toml-bad-syntax", jsonc(_toml_broken, "invalid TOML")),
     Case("jsonc-not-utf8", jsonc(_not_utf8, "UTF-8")),
     # checks/
     Case("health-yml-bad-yaml", checks(_health_bad_yaml, "invalid YAML", "health")),

@@ -9,10 +9,13 @@ from typing import Any
 
 from opsdocs.errors import ConfigError
 from opsdocs.project._jsonc import locate_keys, parse_jsonc
+from opsdocs.project._toml import locate_keys as locate_toml_keys
+from opsdocs.project._toml import parse_toml, read_config_text
 from opsdocs.project.migrations import list_migrations
 from opsdocs.project.model import D1Database, Environment, Location, WranglerConfig
 
-CONFIG_NAMES = ("wrangler.jsonc", "wrangler.json")
+# The order wrangler looks for them in (workers-sdk: config/config-helpers.ts).
+CONFIG_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")
 # Keys an environment inherits from the top level (FACTS.md); vars and bindings are NOT among them.
 _INHERITED = ("main", "compatibility_date", "compatibility_flags", "routes", "route", "workers_dev",
               "observability")
@@ -23,10 +26,8 @@ def find_config(root: Path) -> Path:
     for name in CONFIG_NAMES:
         if (root / name).is_file():
             return root / name
-    hint = "point --root at a wrangler project checkout"
-    if (root / "wrangler.toml").is_file():
-        hint = "opsdocs reads wrangler.jsonc/wrangler.json; convert wrangler.toml (wrangler accepts both)"
-    raise ConfigError("no wrangler.jsonc or wrangler.json found", path=root, hint=hint)
+    raise ConfigError("no wrangler.json, wrangler.jsonc or wrangler.toml found", path=root,
+                      hint="point --root at the folder of a wrangler project (in a monorepo, the app's folder)")
 
 
 class _Reader:
@@ -74,12 +75,14 @@ def load_wrangler(path: Path, root: Path) -> WranglerConfig:
         relpath = str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         relpath = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=relpath, hint="check the file exists and is UTF-8") from None
-    raw = parse_jsonc(text, relpath)
-    locations = {p: Location(relpath, ln, col) for p, (ln, col) in locate_keys(text).items()}
+    text = read_config_text(path, relpath)
+    if path.suffix == ".toml":
+        raw: Any = parse_toml(text, relpath)
+        found = locate_toml_keys(text)
+    else:
+        raw = parse_jsonc(text, relpath)
+        found = locate_keys(text)
+    locations = {p: Location(relpath, ln, col) for p, (ln, col) in found.items()}
     r = _Reader(relpath, locations)
     if not isinstance(raw, dict):
         raise ConfigError(f"the top level must be an object, got {_json_type(raw)}", path=relpath, line=1,
