@@ -57,6 +57,23 @@ npx wrangler d1 execute {{ db.name }} --local --command "INSERT INTO notes VALUE
 '''
 
 
+BOOKMARK_DRILL = '''\
+# Drill: pick a bookmark
+
+```{.bash title="Current bookmark" data-mode="rehearse"}
+echo "The current bookmark is '00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683'"
+```
+
+```{.bash title="Production's bookmark" data-mode="remote-read"}
+npx wrangler d1 time-travel info {{ target_db.name }} {{ target.env_flag }}
+```
+
+```{.bash title="Restore (rehearsed)" data-mode="rehearse" data-expect="restoring to 00000085-"}
+echo "restoring to $BOOKMARK"
+```
+'''
+
+
 @pytest.fixture(scope="module")
 def drills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return make_drills(tmp_path_factory.mktemp("runmode"))
@@ -75,4 +92,5 @@ def make_drills(base: Path) -> tuple[Path, Path]:
     (site / "docs" / "index.md").write_text("# Drills\n", encoding="utf-8")
     (site / "runbooks" / "rollback-drill.md").write_text(textwrap.dedent(ROLLBACK_DRILL), encoding="utf-8")
     (site / "runbooks" / "long-drill.md").write_text(textwrap.dedent(LONG_DRILL), encoding="utf-8")
+    (site / "runbooks" / "bookmark-drill.md").write_text(textwrap.dedent(BOOKMARK_DRILL), encoding="utf-8")
     return root, site

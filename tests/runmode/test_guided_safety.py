@@ -97,3 +97,38 @@ def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, P
     for text in (screen, log.read_text(), log.with_suffix(".md").read_text(), draft):
         assert secret not in text
     assert "using token ***" in log.read_text()
+
+
+def test_a_step_for_another_environment_is_refused_and_a_bookmark_is_offered_from_output(
+        drills: tuple[Path, Path], tmp_path: Path) -> None:
+    root, site = drills
+    bookmark = "00000085-0000024c-00004c6d-8e61117bf38d7adb71b934ebbf891683"
+    log = tmp_path / "bookmark.jsonl"
+    term = Terminal(tmp_path, [OPSDOCS, "run", "bookmark-drill", "--env=", "--root", str(root), "--site-root",
+                               str(site), "--offline", "--log", str(log)])
+    try:
+        term.wait_for(PROMPT)
+        term.type("r")
+        term.wait_for(r"✓ as expected")
+        # Production's step in a top-level session: refused, only skip/edit/quit offered.
+        screen = term.wait_for(REFUSED_PROMPT)
+        assert "refused: `npx wrangler d1 time-travel info" in screen
+        assert "is aimed at environment production, but this session is for (top level)" in screen
+        term.type("s")
+        term.wait_for(r"why skip\? \(optional\) ")
+        term.type("")
+        # The placeholder: the bookmark printed two steps ago is offered; a malformed value is refused.
+        screen = term.wait_for(r"BOOKMARK \(number 1-1 or a value\): ")
+        assert f"1) {bookmark}   from “Current bookmark”" in screen
+        term.type("not-a-bookmark")
+        term.wait_for(r"not a bookmark: expected four hex groups")
+        term.type("1")
+        screen = term.wait_for(PROMPT, count=2)
+        assert f'$ echo "restoring to {bookmark}"' in screen
+        term.type("r")
+        term.wait_for(r"Procedure complete")
+    finally:
+        term.close()
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    [restore] = [r for r in records if r["type"] == "step" and r["title"] == "Restore (rehearsed)"]
+    assert restore["values"] == {"BOOKMARK": bookmark} and restore["decision"] == "ran" and restore["ok"]
