@@ -17,7 +17,8 @@ def test_the_data_restore_drill_runs_to_a_restored_database_and_exports_a_postmo
     project = load_project()
     drill = find_procedure(list_procedures(render_pages(project)), "data-restore-drill")
     log = tmp_path / "incident.jsonl"
-    term = Terminal(tmp_path, [OPSDOCS, "run", "--offline", "--log", str(log)])
+    # Run from the project's folder, as on call would: the project is the nearest wrangler config.
+    term = Terminal(tmp_path, [OPSDOCS, "run", "--offline", "--log", str(log)], cwd=project.root)
     try:
         term.wait_for(r"Pick a number, or type words to search: ")
         term.type("restre drill")  # fuzzy: a typo still finds it
