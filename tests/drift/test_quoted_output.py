@@ -66,9 +66,12 @@ def test_a_message_wrangler_no_longer_prints_fails_at_the_quoting_line(
 
 def test_escaped_quotes_in_the_bundle_still_match(build: Build, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    js = "throw new UserError('Error: can\\'t use --persist-to without --local');"
+    js = "throw new UserError('You can\\'t use --persist-to without --local');"
     monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, js)))
-    assert QuotedOutput().check(build(), [page("docs/a.md", '{{ quote("persist-to-local") }}')]) == []
+    assert QuotedOutput().check(build(), [page("docs/a.md", '{{ quote("missing-token-short") }}')]) != []
+    js = "throw new UserError('In a non-interactive environment, it\\'s necessary to set a CLOUDFLARE_API_TOKEN environment variable');"
+    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path / "escaped", js)))
+    assert QuotedOutput().check(build(), [page("docs/a.md", '{{ quote("missing-token-short") }}')]) == []
 
 
 def test_no_wrangler_to_check_against_is_a_failure_not_a_pass(build: Build, tmp_path: Path,
