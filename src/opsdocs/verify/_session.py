@@ -1,0 +1,175 @@
+"""One verification run inside a pytest session: load once, collect, prefetch, record, report."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from opsdocs.errors import EnvironmentProblem, OpsdocsError
+from opsdocs.report.finding import Finding
+
+if TYPE_CHECKING:
+    from opsdocs.verify.context import VerifyContext, VerifyOptions
+
+SESSION_KEY = pytest.StashKey["OpsdocsSession"]()
+
+
+class OpsdocsSession:
+    """A pytest plugin object: the run's options, its context (loaded once, lazily) and its findings."""
+
+    def __init__(self, options: VerifyOptions, *, ctx: VerifyContext | None = None,
+                 on_start: Callable[[int], None] | None = None,
+                 on_item: Callable[[list[Finding]], None] | None = None,
+                 on_report: Callable[[dict[str, Any], list[Finding]], None] | None = None) -> None:
+        self.options = options
+        self.ctx = ctx
+        self.on_start = on_start  # the number of selected checks, once collected
+        self.on_item = on_item  # one check done: its findings
+        self.on_report = on_report
+        self.findings: list[Finding] = []
+        self.started = datetime.now(timezone.utc)
+        self._t0 = time.perf_counter()
+        self.interrupted = False
+        self.load_error: OpsdocsError | None = None
+        self.preflight_error: OpsdocsError | None = None
+        self.report_error: OpsdocsError | None = None
+
+    def load(self) -> VerifyContext:
+        """The run's context, loaded on first use; an input error is kept and raised again each time."""
+        from opsdocs.verify.context import VerifyContext
+
+        if self.ctx is None:
+            if self.load_error is None:
+                try:
+                    self.ctx = VerifyContext(self.options)
+                except OpsdocsError as err:
+                    self.load_error = err
+            if self.load_error is not None:
+                raise self.load_error
+        assert self.ctx is not None
+        return self.ctx
+
+    def header(self) -> str:
+        """One line for pytest's header: which project, which wrangler runs its commands."""
+        try:
+            project = self.load().project
+        except OpsdocsError as err:
+            return f"opsdocs: {self.options.root}: {err}"
+        try:
+            wrangler = f"wrangler {_wrangler_version(project)}"
+        except EnvironmentProblem as err:
+            wrangler = f"no wrangler: {err}"
+        return f"opsdocs: project {project.wrangler.name} ({project.root / project.wrangler.relpath}), {wrangler}"
+
+    # --- hooks -----------------------------------------------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[SESSION_KEY] = self
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Iterator[None]:
+        """Beside what the session collects from its arguments, the one ``opsdocs`` collector node."""
+        from opsdocs.verify._items import ProjectChecks
+
+        report: Any = yield
+        if isinstance(collector, pytest.Session) and report.passed:
+            report.result.append(ProjectChecks.from_parent(collector, name="opsdocs", run=self))
+        return report  # type: ignore[no-any-return]
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        from opsdocs.verify._items import CheckItem
+        from opsdocs.verify.checks import prefetch
+
+        if self.ctx is None:
+            return
+        checks = [i.check for i in session.items if isinstance(i, CheckItem)]
+        try:
+            _preflight(self.ctx, checks)
+        except OpsdocsError as err:
+            # The machine lacks wrangler or Node: say it once, not once per selected check.
+            self.preflight_error = err
+            session.items[:] = []
+            return
+        prefetch(self.ctx, checks)
+        if self.on_start:
+            self.on_start(len(session.items))
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+        try:
+            return (yield)
+        finally:
+            found = list(getattr(item, "findings", ()))
+            self.findings.extend(found)
+            if self.on_item:
+                self.on_item(found)
+
+    def pytest_keyboard_interrupt(self) -> None:
+        self.interrupted = True
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        try:
+            if self.ctx is not None:
+                self.ctx.close(interrupted=self.interrupted)
+        finally:
+            if self.preflight_error is None:  # else nothing ran: no report (the caller prints the one line)
+                self._report()
+
+    def _report(self) -> None:
+        from opsdocs.report.json import build_report, current_commit, write_report
+        from opsdocs.report.junit import write_junit
+
+        # Messages were masked where they were made; the report masks again, in depth.
+        masker = self.ctx.masker if self.ctx is not None else None
+        if masker:
+            self.findings = [Finding(f.id, f.kind, f.status, f.location, masker.mask(f.message), f.duration_s)
+                             for f in self.findings]
+        report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
+                              duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root))
+        try:
+            if self.options.report:
+                write_report(report, self.options.report)
+            if self.options.junit:
+                write_junit(self.findings, self.options.junit)
+        except OSError as exc:  # a full disk, a folder removed mid-run: one line, no traceback
+            self.report_error = EnvironmentProblem(
+                f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
+                hint="pass --report/--junit with a path in a writable directory")
+            print(f"opsdocs: {self.report_error}", file=sys.stderr)
+            return
+        if self.on_report:
+            self.on_report(report, self.findings)
+
+
+def _wrangler_version(project: Any) -> str:
+    """The version of the wrangler the sandbox runs the project's commands with."""
+    import json
+
+    from opsdocs.steps.sandbox import find_node_modules
+
+    package = find_node_modules(project) / "wrangler" / "package.json"
+    try:
+        return str(json.loads(package.read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise EnvironmentProblem(f"cannot read the wrangler version: {exc}", path=package,
+                                 hint="run npm ci") from None
+
+
+def _preflight(ctx: VerifyContext, checks: list[Any]) -> None:
+    """Node and wrangler must exist when a selected check runs wrangler (EnvironmentProblem if not)."""
+    import shutil
+
+    from opsdocs.steps.sandbox import find_node_modules
+
+    wrangler_keys = ("runbook:", "static", "devserver", "health:local")
+    if not any(r.startswith(wrangler_keys) for c in checks for r in c.resources):
+        return
+    if shutil.which("node", path=ctx.options.env.get("PATH")) is None:
+        raise EnvironmentProblem("Node.js is not on PATH (wrangler runs on it)",
+                                 hint="install Node 20 or newer, then run npm ci")
+    find_node_modules(ctx.project)
