@@ -85,3 +85,13 @@ def test_with_git_history_only_a_migration_the_latest_deploy_adds_blocks(tmp_pat
     findings = RollbackReadiness().check(load_project(tmp_path, site_root=tmp_path), [])
     assert [f.location for f in findings] == ["wrangler.jsonc:10"]
     assert "uncommitted changes against HEAD" in findings[0].message and "migration v3" in findings[0].message
+
+
+def test_a_toml_config_is_reported_at_its_latest_migration_table(tmp_path: Path) -> None:
+    (tmp_path / "wrangler.toml").write_text(
+        'name = "chat-api"\nmain = "src/index.js"\n\n[[durable_objects.bindings]]\nname = "ROOMS"\n'
+        'class_name = "Room"\n\n[[migrations]]\ntag = "v1"\nnew_classes = ["Room"]\n\n[[migrations]]\n'
+        'tag = "v2"\nrenamed_classes = [{ from = "Room", to = "ChatRoom" }]\n')
+    findings = RollbackReadiness().check(load_project(tmp_path, site_root=tmp_path), [])
+    assert [f.location for f in findings] == ["wrangler.toml:12"]
+    assert "Worker rollback blocked: Durable Object migration 'v2' is the latest in wrangler.toml" in findings[0].message

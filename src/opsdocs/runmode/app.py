@@ -67,6 +67,7 @@ def run_guided(options: RunOptions) -> int:
         banner.header(ui, project, procedure, env, executor, url, online=options.online and not options.dry_run)
         if banner.is_rollback(procedure):
             banner.readiness(ui, project, env, executor, online=options.online and not options.dry_run)
+            banner.local_drills(ui, procedure, procedures)
         if options.dry_run:
             return banner.dry_run(ui, project, procedure, env, options.values)
         log_path = options.log or _default_log(project, procedure)
@@ -129,6 +130,8 @@ def _pick(ui: UI, procedures: list[Procedure]) -> Procedure:
         ui.say("Procedures (pages and sections with runbook steps):", style="bold")
         for number, proc in enumerate(shown, start=1):
             modes = ", ".join(sorted({s.mode for s in proc.steps}))
+            if all(s.mode == "rehearse" for s in proc.steps):
+                modes += " (offline drill)"
             count = f"{len(proc.steps)} step{'s' if len(proc.steps) != 1 else ''}"
             if proc.section and shown is procedures:  # under its page: its heading and the anchor naming it
                 heading = proc.title.split(" › ", 1)[-1]

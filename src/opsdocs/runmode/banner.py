@@ -21,7 +21,7 @@ from opsdocs.runmode.ui import UI
 from opsdocs.steps import Step, check_safety, classify
 from opsdocs.steps.masking import MASK
 
-__all__ = ["aimed_envs", "dry_run", "header", "is_rollback", "page_url", "readiness", "replay"]
+__all__ = ["aimed_envs", "dry_run", "header", "is_rollback", "local_drills", "page_url", "readiness", "replay"]
 
 _ROLLBACK_PATHS = {("rollback",), ("d1", "time-travel", "restore"), ("versions", "deploy")}
 
@@ -101,6 +101,16 @@ def _verdict(ui: UI, what: str, reasons: list[Reason], *, online: bool) -> None:
     for r in reasons:
         where = f" ({r.location})" if r.location else ""
         ui.markup(f"    {'✗' if r.blocking else '•'} {ui.esc(r.text + where)}")
+
+
+def local_drills(ui: UI, procedure: Procedure, procedures: list[Procedure]) -> None:
+    """For a rollback procedure that reaches Cloudflare: the offline drills that practise it."""
+    if all(s.mode == "rehearse" for s in procedure.steps):
+        return
+    drills = [p for p in procedures if p.section is None and p is not procedure and is_rollback(p)
+              and all(s.mode == "rehearse" for s in p.steps)]
+    for drill in drills:
+        ui.say(f"  Practise it offline first: opsdocs run {drill.stem}  ({drill.title})", style="cyan")
 
 
 def dry_run(ui: UI, project: Project, procedure: Procedure, env: Environment, values: Mapping[str, str]) -> int:
