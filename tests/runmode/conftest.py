@@ -26,7 +26,7 @@ npx wrangler d1 execute {{ db.name }} --local --command "CREATE TABLE notes (bod
 ```
 
 ```{.bash title="Check the token" data-mode="remote-read"}
-echo "using token $CLOUDFLARE_API_TOKEN"
+echo "using token $CLOUDFLARE_API_TOKEN and $GITHUB_TOKEN"
 ```
 
 ## Undo

@@ -25,10 +25,10 @@ def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, P
     project = load_project(root)
     db = project.wrangler.top.d1_databases[0].name
     wrong = next(d.name for d in project.databases if d.name != db)  # another environment's database
-    secret = f"cf-{uuid.uuid4().hex}"
+    secret, github = f"cf-{uuid.uuid4().hex}", f"ghp_{uuid.uuid4().hex}"
     log = tmp_path / "rollback.jsonl"
     term = Terminal(tmp_path, [OPSDOCS, "run", "rollback-drill", "--root", str(root), "--site-root", str(site),
-                               "--offline", "--log", str(log)], env={"CLOUDFLARE_API_TOKEN": secret})
+                               "--offline", "--log", str(log)], env={"CLOUDFLARE_API_TOKEN": secret, "GITHUB_TOKEN": github})
     try:
         screen = term.wait_for(PROMPT)
         # The banner: a Durable Object migration blocks a Worker rollback, at the config's line, with the reason.
@@ -56,7 +56,7 @@ def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, P
         term.wait_for(PROMPT, count=3)
         term.type("r")
         screen = term.wait_for(r"✓ as expected", count=2)
-        assert "using token ***" in screen
+        assert "using token *** and ***" in screen
 
         # The never step: why and environment first; a wrong name is refused, the right one runs it.
         screen = term.wait_for(PROMPT, count=4)
@@ -95,8 +95,8 @@ def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, P
     assert "- **Refused** Create the table" in draft
     assert f"- **Confirmation declined** Drop the table (runbooks/rollback-drill.md:15): typed `{wrong}`" in draft
     for text in (screen, log.read_text(), log.with_suffix(".md").read_text(), draft):
-        assert secret not in text
-    assert "using token ***" in log.read_text()
+        assert secret not in text and github not in text
+    assert "using token *** and ***" in log.read_text()
 
 
 def test_a_step_for_another_environment_is_refused_and_a_bookmark_is_offered_from_output(

@@ -25,6 +25,10 @@ from opsdocs.steps.masking import Masker
 
 __all__ = ["RunOptions", "run_guided", "resume_guided"]
 
+# Read for the "deployed now" lookup: masked like the Cloudflare credentials (GitHub's own is not a
+# project secret, so Masker.from_env would not know it).
+_TOKENS = ("GITHUB_TOKEN", "GH_TOKEN")
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -55,7 +59,7 @@ def _operator() -> str:
 
 def run_guided(options: RunOptions) -> int:
     project, procedures = _load(options)
-    masker = Masker.from_env(project)
+    masker = Masker.from_env(project, extra_names=_TOKENS)
     ui = UI(masker)
     try:
         procedure = find_procedure(procedures, options.target) if options.target else _pick(ui, procedures)
@@ -100,7 +104,7 @@ def resume_guided(log_path: Path, *, online: bool = True) -> int:
     if env is None:
         raise ConfigError(f"environment {start.get('env')!r} of this log is no longer in the config",
                           path=project.wrangler.relpath)
-    ui = UI(Masker.from_env(project))
+    ui = UI(Masker.from_env(project, extra_names=_TOKENS))
     log = IncidentLog.resume(log_path)
     offers = Offers(start.get("values") or {})
     with Executor(project) as executor:
