@@ -88,3 +88,22 @@ def test_the_deployed_run_lookup_fails_soft_when_github_cannot_be_reached(monkey
     ctx = gather_context(project, project.wrangler.top, None, online=True)
     assert ctx.deployed_github == "unknown (GitHub API: ConnectError)"
     assert ctx.deployed_cloudflare.startswith("unknown (set CLOUDFLARE_API_TOKEN")
+
+
+def test_with_a_token_but_no_account_the_lookups_fail_soft_with_wranglers_reason(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real wrangler with a token that cannot work (offline here: no DNS; online: not a valid token).
+    from opsdocs.runmode.execute import Executor
+
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "not-a-real-token-0000")
+    project = load_project()
+    env = project.wrangler.environments[-1]
+    with Executor(project) as executor:
+        worker, restore = online_reasons(executor, env)
+        ctx = gather_context(project, env, executor, online=True)
+    assert len(worker) == 1 and "deployments list --json" in worker[0].text and " failed: " in worker[0].text
+    assert "Logs were written" not in worker[0].text
+    assert restore[0].text.startswith("Time Travel window: 30 days on Workers Paid, 7 on Free")
+    assert [r.text.split(":")[0] for r in restore[1:]] == [db.name for db in env.d1_databases]
+    assert all("current bookmark unknown" in r.text for r in restore[1:])
+    assert ctx.deployed_cloudflare.startswith("unknown (wrangler deployments list failed: ")

@@ -87,8 +87,9 @@ def _cloudflare_deployed(project: Project, env: Environment, executor: Executor 
     flags = f" --env {env.name}" if env.name else ""
     result = executor.run(f"npx wrangler deployments list --json{flags}", 30, local=False)
     if result.exit_code != 0:
-        last = result.output.strip().splitlines()[-1:] or ["no output"]
-        return f"unknown (wrangler deployments list failed: {last[0][:120]})"
+        from opsdocs.runmode.readiness_online import error_line
+
+        return f"unknown (wrangler deployments list failed: {error_line(result.output)})"
     try:
         deployments = json.loads(result.output[result.output.index("["):])
         latest = max(deployments, key=lambda d: d.get("created_on", ""))

@@ -18,7 +18,7 @@ from opsdocs.project.model import Environment
 from opsdocs.runmode.execute import Executor
 from opsdocs.runmode.readiness import Reason
 
-__all__ = ["online_reasons"]
+__all__ = ["error_line", "online_reasons"]
 
 _TIMEOUT_S = 30.0
 VERSION_REACH = 100
@@ -27,14 +27,21 @@ VERSION_REACH = 100
 def _json(executor: Executor, command: str) -> tuple[Any, str | None]:
     result = executor.run(command, _TIMEOUT_S, local=False)
     if result.exit_code != 0:
-        last = [line for line in result.output.strip().splitlines() if line.strip()][-1:] or ["no output"]
-        return None, f"`{command}` failed: {last[0][:140]}"
+        return None, f"`{command}` failed: {error_line(result.output)}"
     text = result.output
     start = min((i for i in (text.find("["), text.find("{")) if i >= 0), default=-1)
     try:
         return json.loads(text[start:]), None
     except ValueError:
         return None, f"`{command}` printed no JSON"
+
+
+def error_line(output: str) -> str:
+    """wrangler's own error line (``✘ [ERROR] ...``), else its last line that is not the log-file notice."""
+    lines = [line.strip() for line in output.splitlines() if line.strip() and "Logs were written" not in line]
+    marked = [line for line in lines if "[ERROR]" in line or line.startswith("✘")]
+    text = (marked or lines[-1:] or ["no output"])[0]
+    return text.removeprefix("✘").strip().removeprefix("[ERROR]").strip()[:160]
 
 
 def online_reasons(executor: Executor, env: Environment) -> tuple[list[Reason], list[Reason]]:
