@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -80,11 +81,24 @@ def test_the_postmortem_lists_commands_at_their_runbook_lines_and_every_deviatio
     (["run", "rollback", "--dry-run", "--set", "VERSION_ID=abc"], "opsdocs: --set VERSION_ID: not a version id"),
     (["run", "rollback", "--dry-run", "--set", "novalue"], "opsdocs: --set 'novalue' is not NAME=VALUE"),
     (["run", "--resume", "/nonexistent/log.jsonl"], "opsdocs: /nonexistent/log.jsonl: incident log not found"),
+    (["run", "--env", "nope", "rollback"], "opsdocs: wrangler.jsonc: no environment 'nope'; known: production"),
 ])
-def test_bad_input_is_one_line_and_exit_2(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_is_one_line_and_exit_2(argv: list[str], expected: str, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal: nothing may wait for an answer
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith(expected) and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_without_a_terminal_no_procedure_is_picked_and_it_says_what_to_do(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["run", "--offline"]) == 2
+    captured = capsys.readouterr()
+    assert "Procedures (pages and sections with runbook steps):" in captured.out
+    assert captured.err == ("opsdocs: no procedure picked (stdin closed); run it in a terminal, or pass "
+                            "PAGE[#SECTION] and --env (add --dry-run to see the plan)\n")
 
 
 def test_dry_run_prints_the_plan_with_given_values_and_runs_nothing(capsys: pytest.CaptureFixture[str]) -> None:

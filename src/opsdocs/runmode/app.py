@@ -64,8 +64,9 @@ def run_guided(options: RunOptions) -> int:
     try:
         procedure = find_procedure(procedures, options.target) if options.target else _pick(ui, procedures)
         env = _environment(ui, project, procedure, options.env, ask=not options.dry_run)
-    except Quit:
-        return 1
+    except Quit as why:
+        raise ConfigError(f"no procedure picked ({why})",
+                          hint="run it in a terminal, or pass PAGE[#SECTION] and --env (add --dry-run to see the plan)") from None
     url = banner.page_url(project, procedure)
     with Executor(project) as executor:
         banner.header(ui, project, procedure, env, executor, url, online=options.online and not options.dry_run)

@@ -18,7 +18,7 @@ from opsdocs.runmode.readiness import Readiness, Reason, check_readiness
 from opsdocs.runmode.readiness_online import online_reasons
 from opsdocs.runmode.targets import aim_of, env_label
 from opsdocs.runmode.ui import UI
-from opsdocs.steps import Step, check_safety, classify
+from opsdocs.steps import Command, Step, check_safety, classify
 from opsdocs.steps.masking import MASK
 
 __all__ = ["aimed_envs", "dry_run", "header", "is_rollback", "local_drills", "page_url", "readiness", "replay"]
@@ -37,7 +37,7 @@ def page_url(project: Project, procedure: Procedure) -> str:
     return base + procedure.url_path
 
 
-def _commands(step: Step) -> list:  # type: ignore[type-arg]
+def _commands(step: Step) -> list[Command]:
     try:
         return classify(step.command)
     except ValueError:
