@@ -18,8 +18,8 @@ START = {"procedure": "runbooks/x.md", "title": "Drill X", "env_label": "(top le
          "operator": "ana", "steps": ["runbooks/x.md:3", "runbooks/x.md:7", "runbooks/x.md:9"]}
 
 
-def _step(where: str, decision: str, **extra: object) -> dict[str, object]:
-    return {"type": "step", "step": where, "title": f"t{where[-1]}", "decision": decision, "command": "c",
+def _step(at: str, decision: str, **extra: object) -> dict[str, object]:
+    return {"type": "step", "step": at, "title": f"t{at[-1]}", "decision": decision, "command": "c",
             "runbook_command": "c", **extra}
 
 
@@ -110,3 +110,23 @@ def test_dry_run_prints_the_plan_with_given_values_and_runs_nothing(capsys: pyte
     assert f'rollback --env production "{version}"' in out
     assert "<what broke, run link: asked at run time" in out
     assert f"asks you to type {prod.worker_name} (Worker, production) first" in out
+
+
+def test_a_replayed_command_is_classified_again_so_an_edited_log_cannot_reach_out(tmp_path: Path) -> None:
+    from opsdocs.runmode.banner import replay
+    from opsdocs.runmode.offers import Offers
+    from opsdocs.runmode.ui import UI
+
+    log = IncidentLog.create(tmp_path / "i.jsonl", START)
+    log.append(_step("runbooks/x.md:3", "ran", ok=True, where="sandbox",
+                     command="npx wrangler d1 execute db --remote --command 'DELETE FROM t'"))
+
+    class _NoRun:
+        def run(self, *args: object, **kwargs: object) -> object:
+            raise AssertionError("a refused command must not run")
+
+    seen: list[str] = []
+    ui = UI(lambda text: text)
+    ui.say = lambda text="", style=None: seen.append(text)  # type: ignore[method-assign]
+    assert replay(ui, _NoRun(), read_log(tmp_path / "i.jsonl"), Offers()) == 0  # type: ignore[arg-type]
+    assert seen and seen[0].startswith("  not replaying runbooks/x.md:3:") and "remote Cloudflare resource" in seen[0]

@@ -161,6 +161,12 @@ def replay(ui: UI, executor: Executor, state: LogState, offers: Offers) -> int:
         if MASK in command:
             ui.say(f"  cannot replay {record['step']}: its logged command is masked", style="yellow")
             continue
+        try:  # the log is a file: what it says ran locally is classified again before it runs again
+            check_safety(Step(page=str(record["step"]), line=0, mode="rehearse", command=command, title=None,
+                              why=None, expect=None, expect_re=None))
+        except (PageError, ValueError) as err:
+            ui.say(f"  not replaying {record['step']}: {err}", style="yellow")
+            continue
         result = executor.run(command, 300, local=True)
         count += 1
         if result.exit_code != 0:
