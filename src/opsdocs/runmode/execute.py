@@ -4,7 +4,7 @@
   rehearses in, kept for the whole session so one step sees what the previous one did. No credentials
   reach it. Drills therefore work offline and never touch the checkout's own ``.wrangler`` state.
 * Remote (remote-read, or a confirmed ``never`` step that reaches Cloudflare): in the project root with the
-  operator's environment and their wrangler login, so it acts with their own rights; ``CI=true`` because
+  operator's credentials and their wrangler login, so it acts with their own rights; ``CI=true`` because
   opsdocs already asked (a wrangler prompt would wait on a closed stdin until the timeout).
 """
 
@@ -17,11 +17,15 @@ from pathlib import Path
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.model import Project
 from opsdocs.steps._proc import ProcResult, run  # the one runner that kills a step's whole process group
-from opsdocs.steps.sandbox import Sandbox, find_node_modules
+from opsdocs.steps import classify
+from opsdocs.steps.masking import CREDENTIAL_ENV
+from opsdocs.steps.sandbox import PASS_ENV, Sandbox, find_node_modules
 
 __all__ = ["Executor"]
 
 _REMOTE_ENV = {"CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0", "WRANGLER_SEND_METRICS": "false"}
+# Not CLOUDFLARE_ENV (recent wranglers read an environment from it): only what the command names, as checked.
+_IDENTITY_ENV = ("HOME", "USER", "LOGNAME", "XDG_CONFIG_HOME", "OPSDOCS_BASE_URL")
 
 
 class Executor:
@@ -49,10 +53,18 @@ class Executor:
         if local:
             return self.sandbox.run(command, timeout_s, remote=False)
         argv = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command]
-        return run(argv, cwd=self.project.root, env=self._remote_env(), timeout_s=timeout_s)
+        return run(argv, cwd=self.project.root, env=self._remote_env(command), timeout_s=timeout_s)
 
-    def _remote_env(self) -> dict[str, str]:
-        env = dict(os.environ)
+    def _remote_env(self, command: str) -> dict[str, str]:
+        """The operator's identity (HOME: their wrangler login) and Cloudflare credentials; a GitHub token
+        only for a ``gh`` command. Nothing else of their environment: a page cannot read it out."""
+        names = [*PASS_ENV, *_IDENTITY_ENV, *CREDENTIAL_ENV]
+        try:
+            if any(c.program == "gh" for c in classify(command)):
+                names += ["GH_TOKEN", "GITHUB_TOKEN"]
+        except ValueError:
+            pass  # unreadable: the classifier refused it before it got here
+        env = {k: os.environ[k] for k in names if os.environ.get(k)}
         env.update(_REMOTE_ENV)
         try:
             bin_dir = str(find_node_modules(self.project) / ".bin")
