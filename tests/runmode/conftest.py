@@ -25,8 +25,8 @@ ROLLBACK_DRILL = '''\
 npx wrangler d1 execute {{ db.name }} --local --command "CREATE TABLE notes (body TEXT)"
 ```
 
-```{.bash title="Check the token" data-mode="remote-read"}
-echo "using token $CLOUDFLARE_API_TOKEN and $GITHUB_TOKEN"
+```{.bash title="Show the local vars" data-mode="remote-read"}
+cat .dev.vars
 ```
 
 ## Undo

@@ -3,6 +3,7 @@ dry-run plan; and the replay that rebuilds a resumed session's local sandbox."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 
@@ -138,8 +139,10 @@ def _plan_note(project: Project, env: Environment, step: Step) -> str:
     except ValueError as exc:
         return f"would be refused: {exc}"
     if step.mode != "never":
+        # As it will run: placeholders filled (with a well-formed example where no value was given).
+        example = fill(step.command, {ph: ph.format.example for ph in find_placeholders(step.command)})
         try:
-            check_safety(step)
+            check_safety(dataclasses.replace(step, command=example))
         except PageError as err:  # shown, not raised: the plan goes on
             return f"would be refused: {err}"
     if aim.refusal:
