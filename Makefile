@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export WRANGLER_SEND_METRICS := false
 export CLOUDFLARE_CF_FETCH_ENABLED := false
 
-.PHONY: setup serve build test verify bench mutation lint clean
+.PHONY: setup serve build test verify bench mutation lint clean wheel
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)  ## the whole test suite (what CI runs)
 
 verify: $(STAMP)  ## check the docs against reality, write .opsdocs/report.json
 	$(BIN)/opsdocs verify
+
+wheel: $(STAMP)  ## the installable package in dist/ (carries the guides and the pinned mermaid)
+	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -73,11 +73,12 @@ def on_pre_page_macros(env: Any) -> None:
     then tell the plugin the page is done: rendering twice would re-expand any ``{{`` in the output."""
     page = env.page
     site_root = Path(env.conf["config_file_path"]).resolve().parent
-    relpath = _relpath(Path(page.file.abs_src_path), site_root)
+    project = env.variables.get("project")
+    relpath = _relpath(Path(page.file.abs_src_path), site_root, project.root if project is not None else None)
     try:
         # The Project define_env loaded for this build: not re-checked per page.
         env.markdown = render_source(site_root, env.markdown, relpath, first_line=_body_line(page),
-                                     project=env.variables.get("project"))
+                                     project=project)
     except OpsdocsError as err:
         raise PluginError(str(err)) from err
     _SAVED[id(page.meta)] = page.meta.get(_SKIP, _MISSING)
@@ -95,11 +96,15 @@ def on_post_page_macros(env: Any) -> None:
         meta[_SKIP] = saved
 
 
-def _relpath(path: Path, site_root: Path) -> str:
-    try:
-        return path.resolve().relative_to(site_root).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _relpath(path: Path, site_root: Path, project_root: Path | None) -> str:
+    """Where a page's errors point: relative to the site, else (the project's own page) to the project."""
+    for base in (site_root, project_root):
+        if base is not None:
+            try:
+                return path.resolve().relative_to(base).as_posix()
+            except ValueError:
+                continue
+    return path.as_posix()
 
 
 def _body_line(page: Any) -> int:

@@ -6,7 +6,6 @@ The steps and drift checks read :func:`render_pages`; the MkDocs build renders t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from opsdocs.project.model import Project
 from opsdocs.site._context import build_context
 from opsdocs.site._jinja import make_environment, render_markdown
 from opsdocs.site.pages import RenderedPage
+from opsdocs.site.sources import page_files
 
 __all__ = ["page_context", "page_files", "render_pages", "render_source", "split_front_matter"]
 
@@ -57,20 +57,12 @@ def split_front_matter(source: str) -> tuple[str, int]:
     return body, source.count("\n") - body.count("\n") + 1
 
 
-def page_files(site_root: Path) -> Iterator[tuple[str, Path]]:
-    """``(relpath, path)`` of every page: ``docs/**/*.md`` then ``runbooks/*.md``, sorted."""
-    for sub, pattern in (("docs", "**/*.md"), ("runbooks", "*.md")):
-        base = site_root / sub
-        if base.is_dir():
-            for path in sorted(base.glob(pattern)):
-                yield path.relative_to(site_root).as_posix(), path
-
-
 def render_pages(project: Project, site_root: Path | None = None) -> tuple[RenderedPage, ...]:
-    """Every page of the site, rendered with the build's context; the first error is raised."""
+    """Every page of the site (the project's own pages included, see :mod:`opsdocs.site.sources`),
+    rendered with the build's context; the first error is raised."""
     site = Path(site_root) if site_root is not None else project.docs_dir.parent
     pages = []
-    for relpath, path in page_files(site):
+    for relpath, path in page_files(site, project.root):
         source = path.read_text(encoding="utf-8-sig")
         body, first_line = split_front_matter(source)
         text = render_source(site, body, relpath, first_line=first_line, project=project)
