@@ -28,7 +28,7 @@ test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(BIN)/pytest -q -ra
 
 verify: $(STAMP)  ## check the docs against reality, write .opsdocs/report.json
-	$(BIN)/opsdocs verify
+	$(BIN)/opsdocs verify --require-isolation
 
 wheel: $(STAMP)  ## the installable package in dist/ (carries the guides and the pinned mermaid)
 	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .

@@ -1,7 +1,12 @@
 """One local ``wrangler dev`` (workerd + a local D1) in a sandbox, for health checks and drills.
 
 Start-up: apply every top-level database's migrations locally (so ``/health`` has its tables), start
-``wrangler dev`` on a free loopback port, poll until it answers. Exit kills the whole process group:
+``wrangler dev`` on a free loopback port, poll until it answers.
+
+Under the kernel sandbox wrangler dev has a network namespace of its own (it cannot reach Cloudflare,
+even with a ``"remote": true`` binding); it listens on its own loopback and ``_bridge`` carries the
+health checks' connections to it through a Unix socket in the sandbox folder (see ``_bridge``). Every
+command is an argv list: no config value (a ``database_name``) is ever read by a shell. Exit kills the whole process group:
 wrangler, esbuild and every workerd. A server that does not come up is an EnvironmentProblem showing
 the last lines wrangler logged, never a hang.
 """
@@ -17,13 +22,16 @@ import httpx
 
 from opsdocs.errors import ConfigError, EnvironmentProblem
 from opsdocs.project.model import Project
-from opsdocs.steps._proc import ProcessGroup, start
+from opsdocs.steps import _isolation
+from opsdocs.steps._bridge import HostForward, inside_argv
+from opsdocs.steps._proc import ProcessGroup, run, start
 from opsdocs.steps.masking import Masker
 from opsdocs.steps.sandbox import Sandbox
 
 __all__ = ["DevServer", "free_port"]
 
 STARTUP_TIMEOUT_S = 60.0
+_INNER_PORT = 8787  # wrangler dev's port inside its own network namespace
 MIGRATE_TIMEOUT_S = 120.0
 _LOG_LINES = 20
 # wrangler's banner, box rules and the path of a log file inside a sandbox that is about to be deleted
@@ -66,6 +74,7 @@ class DevServer:
         self.migrate = migrate
         self._mask = masker if masker is not None else Masker.from_env(sandbox.project)
         self._group: ProcessGroup | None = None
+        self._forward: HostForward | None = None
 
     @property
     def project(self) -> Project:
@@ -91,20 +100,31 @@ class DevServer:
             raise EnvironmentProblem("wrangler is not installed in node_modules", hint="run npm ci")
         if self.migrate:
             self._apply_migrations()
-        if self.port is None:
-            self.port = free_port(self.host)
-        elif _port_taken(self.host, self.port):
+        if self.port is not None and _port_taken(self.host, self.port):
             raise EnvironmentProblem(f"port {self.port} on {self.host} is already in use",
                                      hint="stop what listens there, or leave the port out to pick a free one")
-        argv = [str(self.sandbox.wrangler_bin), "dev", "--ip", self.host, "--port", str(self.port),
-                "--show-interactive-dev-session=false", "--persist-to", str(self.sandbox.state_dir)]
-        self._group = start(argv, cwd=self.sandbox.root, env=self.sandbox.env())
         try:
+            self._group = self._start()
             self._wait_ready()
         except BaseException:
             self.close()
             raise
         return self
+
+    def _start(self) -> ProcessGroup:
+        isolated = _isolation.status().available
+        # In its own namespace the port is free by construction; outside, the host port is the real one.
+        inner_port = _INNER_PORT if isolated else (self.port or free_port(self.host))
+        argv = [str(self.sandbox.wrangler_bin), "dev", "--ip", self.host, "--port", str(inner_port),
+                "--show-interactive-dev-session=false", "--persist-to", str(self.sandbox.state_dir)]
+        if isolated:
+            sock = self.sandbox.home / "dev.sock"
+            self._forward = HostForward(sock, self.host, self.port or 0)  # bound now: the port is ours
+            self.port = self._forward.port
+            argv = self.sandbox.isolate(inside_argv(sock, inner_port, argv))
+        else:
+            self.port = inner_port
+        return start(argv, cwd=self.sandbox.root, env=self.sandbox.env())
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -114,6 +134,9 @@ class DevServer:
     def close(self) -> None:
         if self._group is not None:
             self._group.close()
+        if self._forward is not None:
+            self._forward.close()
+            self._forward = None
 
     # --- start-up --------------------------------------------------------------------------------
 
@@ -123,8 +146,9 @@ class DevServer:
             if db.name in seen:
                 continue
             seen.add(db.name)
-            result = self.sandbox.run(f"npx wrangler d1 migrations apply '{db.name}' --local",
-                                      MIGRATE_TIMEOUT_S)
+            argv = self.sandbox.isolate([str(self.sandbox.wrangler_bin), "d1", "migrations", "apply", db.name,
+                                         "--local"])
+            result = run(argv, cwd=self.sandbox.root, env=self.sandbox.env(), timeout_s=MIGRATE_TIMEOUT_S)
             if result.exit_code != 0 or result.timed_out:
                 why = "timed out" if result.timed_out else f"exit code {result.exit_code}"
                 raise ConfigError(

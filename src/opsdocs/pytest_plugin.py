@@ -10,6 +10,7 @@ match ``-k``. ``opsdocs verify`` is this plugin plus reports.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,8 @@ _SETTINGS = {
     "report": ("write the JSON report here", "string"),
     "junit": ("write JUnit XML (one case per finding) here", "string"),
     "external": ("check external links too", "bool"),
+    "require_isolation": ("fail when rehearsals cannot run in the kernel sandbox (bubblewrap); "
+                          "also $OPSDOCS_REQUIRE_ISOLATION=1", "bool"),
 }
 _PATHS = ("root", "report", "junit")  # resolved against the cwd (flag) or the ini file's folder (ini)
 
@@ -70,6 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
         external=bool(_setting(config, "external")),
         report=_path(_setting(config, "report")),
         junit=_path(_setting(config, "junit")),
+        require_isolation=bool(_setting(config, "require_isolation"))
+        or os.environ.get("OPSDOCS_REQUIRE_ISOLATION", "") not in ("", "0", "false"),
     )
     config.pluginmanager.register(OpsdocsSession(options), "opsdocs-session")  # stashes itself
 

@@ -32,6 +32,10 @@ def register(sub: Any) -> None:
     p.add_argument("-k", dest="keyword", default=None, help="only checks whose name matches (pytest -k)")
     p.add_argument("-m", dest="markexpr", default=None,
                    help="only checks with these markers, e.g. 'rehearse or health' (pytest -m)")
+    p.add_argument("--require-isolation", action="store_true",
+                   default=os.environ.get("OPSDOCS_REQUIRE_ISOLATION", "") not in ("", "0", "false"),
+                   help="fail when rehearsals cannot run in the kernel sandbox (bubblewrap); "
+                        "also OPSDOCS_REQUIRE_ISOLATION=1")
     p.add_argument("--plain", action="store_true", help="plain lines, no colours or progress bar")
     p.set_defaults(handler=run)
 
@@ -56,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     if args.base_url:  # remote-read steps (`opsdocs health --base-url "$OPSDOCS_BASE_URL"`) check it too
         os.environ["OPSDOCS_BASE_URL"] = args.base_url
     options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
-                            report=args.report or root / ".opsdocs" / "report.json", junit=args.junit)
+                            report=args.report or root / ".opsdocs" / "report.json", junit=args.junit,
+                            require_isolation=args.require_isolation)
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
     project = load_project(root, site_root=args.site_root)
     pages = render_pages(project, site_root=args.site_root)

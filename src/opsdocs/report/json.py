@@ -70,21 +70,28 @@ def build_report(
     duration_s: float,
     commit: str | None = None,
     secrets: Iterable[str] = (),
+    isolation: str | None = None,
+    interrupted: bool = False,
 ) -> dict[str, Any]:
     """The report dict (schema in ``report/schema.json``), messages masked against ``secrets``."""
     ordered = sort_findings(mask_findings(findings, secrets))
     summary = {status: sum(f.status == status for f in ordered) for status in ("passed", "failed", "skipped")}
     # A naive datetime is taken as local time; the report always says UTC so readers need no guess.
     stamp = started_at.astimezone(timezone.utc).isoformat(timespec="seconds")
-    return {
+    report: dict[str, Any] = {
         "version": REPORT_VERSION,
         "root": str(root),
         "started_at": stamp,
         "duration_s": round(max(duration_s, 0.0), 3),
         "commit": commit,
-        "summary": summary,
-        "checks": [{**f.to_json(), "duration_s": round(max(f.duration_s, 0.0), 3)} for f in ordered],
     }
+    if isolation is not None:
+        report["isolation"] = isolation
+    if interrupted:
+        report["interrupted"] = True
+    report["summary"] = summary
+    report["checks"] = [{**f.to_json(), "duration_s": round(max(f.duration_s, 0.0), 3)} for f in ordered]
+    return report
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:

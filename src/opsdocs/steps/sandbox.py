@@ -10,9 +10,10 @@ before it reaches Cloudflare. The directory is removed on exit, also when a step
 from __future__ import annotations
 
 import os
-import sys
 import shutil
+import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -22,6 +23,9 @@ from opsdocs.project.model import Project
 # $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other, e.g. a pinned install outside
 # both checkouts; also how a test shows what happens when no wrangler can be found.
 from opsdocs.steps._wrangler_help import NODE_MODULES_ENV
+from opsdocs.steps import _isolation
+from opsdocs.steps._copy import copy_into
+from opsdocs.steps._shims import write_shims
 from opsdocs.steps._proc import ProcResult, add_cleanup, remove_cleanup, run
 from opsdocs.steps.masking import CREDENTIAL_ENV
 
@@ -29,7 +33,9 @@ __all__ = ["Sandbox", "find_node_modules", "NODE_MODULES_ENV", "PASS_ENV"]
 
 
 # Only these reach a step from the caller's environment: a step must not depend on (or leak) the rest.
-PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS")
+# (PATH is rebuilt, never taken: a `PATH=.` or a planted binary earlier on it must not pick the program.)
+PASS_ENV = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "SSL_CERT_FILE", "NODE_EXTRA_CA_CERTS")
+_SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 _QUIET_ENV = {
     "CI": "true",  # wrangler takes the default answer instead of prompting
     "WRANGLER_SEND_METRICS": "false",
@@ -39,6 +45,9 @@ _QUIET_ENV = {
     "npm_config_offline": "true",  # `npx wrangler` must run the installed one, never fetch a package
     "npm_config_update_notifier": "false",
     "npm_config_fund": "false",
+    "NO_UPDATE_NOTIFIER": "1",
+    "WRANGLER_NO_UPDATE_CHECK": "true",  # wrangler's update check must not reach the network
+    "CURL_HOME": os.devnull,  # curl reads no .curlrc (curl is also called with -q first)
 }
 _EXTRA_FILES = ("package.json", "package-lock.json", "tsconfig.json", ".dev.vars.example")
 
@@ -70,6 +79,7 @@ class Sandbox:
         self._node_modules = node_modules
         self._keep = keep  # for debugging a drill: leave the directory behind
         self._tmp: Path | None = None
+        self._modules: Path | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -77,6 +87,7 @@ class Sandbox:
         if shutil.which("node") is None and shutil.which("nodejs") is None:
             raise EnvironmentProblem("node is not installed or not on PATH", hint="install Node 20")
         node_modules = self._node_modules or find_node_modules(self.project)
+        self._modules = node_modules.resolve()
         self._tmp = Path(tempfile.mkdtemp(prefix="opsdocs-sandbox-"))
         add_cleanup(self.close)  # a SIGTERM ends the process without unwinding this `with`
         try:
@@ -116,6 +127,11 @@ class Sandbox:
         return self.root / Path(self.project.wrangler.relpath).parent / ".wrangler" / "state"
 
     @property
+    def shims(self) -> Path:
+        """``npx``/``pnpm``/``yarn``/``bunx`` stand-ins that run only this sandbox's wrangler (read-only)."""
+        return self.root.parent / "shims"
+
+    @property
     def wrangler_bin(self) -> Path:
         return self.root / "node_modules" / ".bin" / "wrangler"
 
@@ -127,7 +143,10 @@ class Sandbox:
         bin_dir = str(self.root / "node_modules" / ".bin")
         # The running Python's bin dir too: a page's `opsdocs health` is this opsdocs, venv activated or not.
         py_bin = str(Path(sys.executable).parent)
-        env["PATH"] = os.pathsep.join(p for p in (bin_dir, py_bin, env.get("PATH", os.defpath)) if p)
+        env["PATH"] = os.pathsep.join((str(self.shims), bin_dir, py_bin, *_node_dirs(), _SYSTEM_PATH))
+        # No user or global npmrc (node-options, script-shell...): files that do not exist, in a read-only dir.
+        env["npm_config_userconfig"] = str(self.shims / "no-user-npmrc")
+        env["npm_config_globalconfig"] = str(self.shims / "no-global-npmrc")
         env.update(_QUIET_ENV)
         env["HOME"] = str(self.home)
         env["XDG_CONFIG_HOME"] = str(self.home / ".config")
@@ -141,9 +160,20 @@ class Sandbox:
         return env
 
     def run(self, command: str, timeout_s: float, *, remote: bool = False) -> ProcResult:
-        """Run a step's text with ``bash -eo pipefail`` in the sandbox root; output merged, ANSI-free."""
+        """Run a step's text with ``bash -eo pipefail`` in the sandbox root; output merged, ANSI-free.
+
+        Under the kernel sandbox (``_isolation``): offline unless ``remote``, only the sandbox writable."""
         argv = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command]
-        return run(argv, cwd=self.root, env=self.env(remote=remote), timeout_s=timeout_s)
+        return run(self.isolate(argv, offline=not remote), cwd=self.root, env=self.env(remote=remote),
+                   timeout_s=timeout_s)
+
+    def isolate(self, argv: Sequence[str], *, offline: bool = True) -> list[str]:
+        """``argv`` wrapped in the kernel sandbox: this copy writable, the checkouts hidden, the rest read-only."""
+        assert self._tmp is not None, "Sandbox used outside its `with` block"
+        keep = [self._modules] if self._modules is not None else []
+        keep.append(self.shims)  # bound read-only over the writable sandbox: a step cannot replace them
+        hide = [p for p in (self.project.root, SITE_ROOT) if not _contains(p, self._tmp)]
+        return _isolation.wrap(argv, cwd=self.root, writable=[self._tmp], offline=offline, keep=keep, hide=hide)
 
     # --- copying ---------------------------------------------------------------------------------
 
@@ -168,20 +198,20 @@ class Sandbox:
         for path in sorted(wanted):
             self._copy(path)
         (self.root / "node_modules").symlink_to(node_modules.resolve(), target_is_directory=True)
+        write_shims(self.shims, node_modules.resolve() / ".bin" / "wrangler")
 
     def _copy(self, path: Path) -> None:
-        path = path.resolve() if path.exists() else path
-        try:
-            rel = path.relative_to(self.project.root.resolve())
-        except ValueError:
-            return  # outside the project (../shared): a rehearsal must not reach it
-        target = self.root / rel
-        if path.is_dir():
-            shutil.copytree(path, target, dirs_exist_ok=True, symlinks=True,
-                            ignore=shutil.ignore_patterns(".wrangler", "node_modules", ".git"))
-        elif path.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+        copy_into(path, self.project.root, self.root)
+
+
+def _contains(parent: Path, child: Path) -> bool:
+    return Path(child).resolve().is_relative_to(Path(parent).resolve())
+
+
+def _node_dirs() -> list[str]:
+    """Where ``node`` is found on the caller's PATH (the system Node), never the rest of that PATH."""
+    node = shutil.which("node") or shutil.which("nodejs")
+    return [str(Path(node).parent)] if node else []
 
 
 def _source_tree(config_dir: Path, main: str) -> Path:

@@ -129,8 +129,11 @@ class OpsdocsSession:
         if masker:
             self.findings = [Finding(f.id, f.kind, f.status, f.location, masker.mask(f.message), f.duration_s)
                              for f in self.findings]
+        from opsdocs.steps._isolation import status
+
         report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
-                              duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root))
+                              duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root),
+                              isolation=status().header(), interrupted=bool(getattr(self, "interrupted", False)))
         try:
             if self.options.report:
                 write_report(report, self.options.report)
@@ -164,8 +167,11 @@ def _preflight(ctx: VerifyContext, checks: list[Any]) -> None:
     """Node and wrangler must exist when a selected check runs wrangler (EnvironmentProblem if not)."""
     import shutil
 
+    from opsdocs.steps._isolation import require
     from opsdocs.steps.sandbox import find_node_modules
 
+    if getattr(ctx.options, "require_isolation", False):
+        require()  # before anything runs: an unisolated rehearsal must not start at all
     wrangler_keys = ("runbook:", "static", "devserver", "health:local")
     if not any(r.startswith(wrangler_keys) for c in checks for r in c.resources):
         return

@@ -34,6 +34,7 @@ class VerifyOptions:
     report: Path | None = None  # JSON report path
     junit: Path | None = None  # JUnit XML path
     site_dir: Path | None = None  # where the site is built for the link check (default: a temp dir)
+    require_isolation: bool = False  # fail the run when the kernel sandbox (bubblewrap) is unavailable
     workers: int = 3  # background threads; every heavy task is a subprocess, so threads only wait
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 

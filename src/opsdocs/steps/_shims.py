@@ -1,0 +1,38 @@
+"""``npx``, ``pnpm``, ``yarn``, ``bunx`` inside a sandbox: they run the project's own wrangler, nothing else.
+
+A real ``npx`` reads ``.npmrc`` files (``node-options``, ``script-shell``, a registry) and may download a
+package; a step's ``npx wrangler ...`` must run the pinned wrangler with nothing changed around it. The
+shims understand exactly the spellings the classifier reads as wrangler (``npx --yes wrangler``,
+``pnpm exec wrangler``, ``yarn wrangler``, ``npx wrangler@4 --``) and refuse every other package.
+The wrangler path is written into the script, not read from the environment.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+__all__ = ["write_shims", "RUNNERS"]
+
+RUNNERS = ("npx", "pnpm", "yarn", "bunx", "npm")
+_SCRIPT = """#!/bin/sh
+# opsdocs sandbox: `{name} wrangler ...` runs the project's own wrangler; nothing else runs through {name}.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    exec|dlx|--) shift ;;
+    -*) shift ;;
+    wrangler|wrangler@*) shift; [ "${{1-}}" = "--" ] && shift; exec {wrangler} "$@" ;;
+    *) break ;;
+  esac
+done
+echo "opsdocs: only \\`{name} wrangler\\` runs in a runbook step (the project's own wrangler)" >&2
+exit 127
+"""
+
+
+def write_shims(directory: Path, wrangler: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in RUNNERS:
+        shim = directory / name
+        shim.write_text(_SCRIPT.format(name=name, wrangler=shlex.quote(str(wrangler))), encoding="utf-8")
+        shim.chmod(0o555)
