@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from opsdocs.project.load import SITE_ROOT, load_project
+from opsdocs.project.load import CHECKOUT_ROOT, load_project
 from opsdocs.report.finding import Finding
 from opsdocs.steps import _isolation
 from opsdocs.steps import run as run_module
@@ -70,10 +70,10 @@ def test_loopback_inside_still_works(root: Path, no_classifier: None) -> None:
 
 
 def _outside_targets(root: Path) -> list[str]:
-    node_modules = (SITE_ROOT / "node_modules").resolve()
+    node_modules = (CHECKOUT_ROOT / "node_modules").resolve()
     return [str(root / "pwned"), str(root / "src" / "index.js"), str(node_modules / "pwned"),
             str(node_modules / "wrangler" / "package.json"), "/etc/pwned", "/usr/local/bin/wrangler",
-            str(SITE_ROOT / "pwned")]
+            str(CHECKOUT_ROOT / "pwned")]
 
 
 @pytest.mark.parametrize("how", ["echo planted > {t}", "touch {t}", "cp package.json {t}", "sed -i s/a/b/ {t}",
@@ -86,7 +86,7 @@ def test_no_write_outside_the_sandbox(root: Path, no_classifier: None, how: str)
         # node_modules is the sandbox's own symlink: writing through it is a write outside too
         _rehearse(sb, "echo planted > node_modules/.bin/planted; echo x >> node_modules/wrangler/package.json")
     assert {t: _snapshot(Path(t)) for t in before} == before
-    assert not (SITE_ROOT / "node_modules" / ".bin" / "planted").exists()
+    assert not (CHECKOUT_ROOT / "node_modules" / ".bin" / "planted").exists()
 
 
 def _snapshot(path: Path) -> tuple[bool, bytes]:
@@ -102,7 +102,7 @@ def test_the_parent_environment_and_checkout_are_out_of_sight(
     monkeypatch.setenv("OPSDOCS_TEST_PARENT_SECRET", "parent-secret-4711")
     reads = [f"cat /proc/{os.getpid()}/environ", f"cat /proc/{os.getppid()}/environ",
              "cat /proc/*/environ | tr '\\0' '\\n'", f"cat {root}/notes/private.txt",
-             f"ls {SITE_ROOT}", "cat /proc/1/environ"]
+             f"ls {CHECKOUT_ROOT}", "cat /proc/1/environ"]
     with Sandbox(load_project(root)) as sb:
         outputs = [sb.run(cmd + " || true", 30).output for cmd in reads]
         pids = sb.run("ls /proc | grep -c '^[0-9]'", 30).output.strip()

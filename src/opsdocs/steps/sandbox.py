@@ -172,7 +172,7 @@ class Sandbox:
         assert self._tmp is not None, "Sandbox used outside its `with` block"
         keep = [self._modules] if self._modules is not None else []
         keep.append(self.shims)  # bound read-only over the writable sandbox: a step cannot replace them
-        hide = [p for p in (self.project.root, SITE_ROOT) if not _contains(p, self._tmp)]
+        hide = [p for p in (self.project.root, CHECKOUT_ROOT) if not _contains(p, self._tmp)]
         return _isolation.wrap(argv, cwd=self.root, writable=[self._tmp], offline=offline, keep=keep, hide=hide)
 
     # --- copying ---------------------------------------------------------------------------------
