@@ -57,13 +57,13 @@ def test_things_that_are_not_wrangler(command: str) -> None:
     assert cmd.program == command.split()[0]
 
 
-def test_environment_assignments_are_skipped() -> None:
+def test_environment_assignments_are_recorded() -> None:
     cmd = one("CI=true WRANGLER_SEND_METRICS=false npx wrangler whoami")
     assert cmd.argv == ("npx", "wrangler", "whoami") and cmd.path == ("whoami",)
-    assert classify("export A=1 B=2")[0].argv == ()
-    assert classify("A=1")[0].argv == ()
+    assert cmd.assigns == ("CI=true", "WRANGLER_SEND_METRICS=false")
+    assert classify("export A=1 B=2")[0].assigns == ("export",)
+    assert classify("A=1")[0].argv == () and classify("A=1")[0].assigns == ("A=1",)
     assert one("export PATH").argv == ("export", "PATH")
-    assert one("export A=1 echo").argv == ("export", "A=1", "echo")
 
 
 def test_blocks_split_into_commands_with_their_lines() -> None:
@@ -161,12 +161,12 @@ EFFECTS = [
     ("d1 migrations apply DB --no-remote", True, "local"),
     ("d1 migrations apply DB --no-local", True, "remote"),
     ("d1 migrations apply DB --remote=false --local=false", True, "local"),  # wrangler: remote === false
-    ("d1 migrations apply DB --remote --no-remote", True, "local"),  # the last one wins, as in yargs
+    ("deploy --version", True, "remote"),  # --version is honoured only without a subcommand
+    ("deploy -v", True, "remote"),
+    ("d1 migrations apply DB --remote --no-remote", True, "remote"),  # yargs: [true, false], truthy
     ("d1 migrations apply DB --no-remote --remote", True, "remote"),
     ("d1 migrations apply DB --local --no-local", True, "remote"),
     ("d1 migrations apply DB --local=false --no-remote", True, "local"),
-    ("deploy --version", False, "local"),
-    ("deploy -v", False, "local"),
     ("d1 execute DB --command 'SELECT 1' --file=x.sql", True, "local"),
     ("d1 migrations list DB", False, "local"),
     ("d1 migrations list DB --remote", False, "remote"),
@@ -315,7 +315,7 @@ def test_never_blocks_are_not_judged(command: str) -> None:
     "npx wrangler dev --ip 127.0.0.1 --port 8787",
     "npx wrangler kv key put k v --local",
     "npx wrangler d1 execute DB --local --config ./wrangler.jsonc --command 'SELECT 1'",
-    "CI=true npx wrangler d1 migrations apply DB --local 2>&1 | tee out.txt || true",
+    "npx wrangler d1 migrations apply DB --local 2>&1 | tee out.txt || true",
     "curl -fsS http://127.0.0.1:8787/health",
     "curl -s -X POST -d '{}' -H 'content-type: application/json' http://localhost:8787/entries",
     "curl -sSo out.json http://[::1]:8787/health",
@@ -342,19 +342,18 @@ def test_never_blocks_are_not_judged(command: str) -> None:
     "sed -E -e 's|a|b|' -e '2d' file.txt",
     "sed -n '/start/,$p' file.txt",
     "sed --in-place 's/a/b/' f",
-    "sed -i.bak 's/a/b/' f",
+    "sed -i 's/a/b/' f",
     "sed -r --quiet --expression 's/a/b/' f",
     "sed -n '3p' f",
     "opsdocs health --base-url http://127.0.0.1:8787",
     "opsdocs health --base-url=http://localhost:8787 --json",
-    "opsdocs health --base-url=http://127.0.0.1:8787/?a=b",
+    "opsdocs health '--base-url=http://127.0.0.1:8787/?a=b'",
     "npx wrangler whoami",  # no credential reaches a rehearse sandbox: it answers "not authenticated" offline
     "npx wrangler whoami --json",
     "cp -r --target-directory=out backup.sql",
     "curl -s --max-time 5 http://127.0.0.1:8787/health",
     "curl --output out.json http://127.0.0.1:8787/health",
     "echo > out.txt",
-    "export NAME=value",
     "wc -l < migrations/0001.sql",
     "head -n 5 x; tail -n 5 x; sort x | uniq | cut -c1-3 | tr a b; jq . x.json; diff a b; true; false",
     "pwd; sleep 1; date; basename a/b; dirname a/b",
@@ -382,6 +381,7 @@ H_SQLITE_FLAGS = "allowed: -bail, -batch, -box, -column, -csv, -header, -json, -
 H_SQLITE_DOT = "allowed: .dump, .headers, .indexes, .indices, .mode, .schema, .tables"
 H_ATTACH = "query the sandbox database only"
 H_OPSDOCS = "run other opsdocs commands outside the runbook"
+H_ENV = "leave the environment to opsdocs; pass flags instead"
 H_BASE_URL = "pass --base-url http://127.0.0.1:8787"
 H_READ_ONLY = 'move it to a data-mode="rehearse" block'
 H_CURL_WRITE = "use GET/HEAD without a body, or move it to a never block"
@@ -392,8 +392,8 @@ REHEARSE_REFUSALS = [
     ("npx wrangler d1 migrations apply ledger-db --remote", "it changes a remote Cloudflare resource", H_NEVER),
     ("npx wrangler deploy", "it changes a remote Cloudflare resource", H_NEVER),
     ("npx wrangler frobnicate", "it changes a remote Cloudflare resource", H_NEVER),
-    ("CLOUDFLARE_API_TOKEN=x npx wrangler whoami", "it reaches Cloudflare; rehearse blocks run offline",
-     H_OFFLINE),
+    ("CLOUDFLARE_API_TOKEN=x npx wrangler whoami", "'CLOUDFLARE_API_TOKEN=x' changes the environment a program "
+     "runs with (NODE_OPTIONS, PATH, CURL_HOME... can make it run other code)", H_ENV),
     ("npx wrangler whoami --env-file creds.env", "it reaches Cloudflare; rehearse blocks run offline", H_OFFLINE),
     ("npx wrangler d1 migrations list ledger-db --remote", "it reaches Cloudflare; rehearse blocks run offline",
      H_OFFLINE),
@@ -405,9 +405,9 @@ REHEARSE_REFUSALS = [
     ("npx wrangler d1 migrations apply DB --local --config=../other/wrangler.jsonc",
      "--config '../other/wrangler.jsonc' points outside the sandbox", H_REL),
     ("npx wrangler deploy --dry-run --outdir=/tmp/dist", "--outdir '/tmp/dist' points outside the sandbox", H_REL),
-    ("npx wrangler d1 export DB --local --output ~/backup.sql", "--output '~/backup.sql' points outside the sandbox",
+    ("npx wrangler d1 export DB --local --output '~/backup.sql'", "--output '~/backup.sql' points outside the sandbox",
      H_REL),
-    ("npx wrangler d1 execute DB --local --file $HOME/q.sql", "--file '$HOME/q.sql' points outside the sandbox",
+    ("npx wrangler d1 execute DB --local --file '$HOME/q.sql'", "--file '$HOME/q.sql' points outside the sandbox",
      H_REL),
     ("git push origin main", "'git' is not allowed in a rehearse block", H_ALLOWED),
     ("bash -c 'npx wrangler deploy'", "'bash' is not allowed in a rehearse block", H_ALLOWED),
@@ -415,8 +415,8 @@ REHEARSE_REFUSALS = [
     ("npx mermaid", "'npx' is not allowed in a rehearse block", H_ALLOWED),
     ("npm run wrangler deploy", "'npm' is not allowed in a rehearse block", H_ALLOWED),
     ("/usr/bin/curl http://127.0.0.1:8787", "'/usr/bin/curl' is not allowed in a rehearse block", H_ALLOWED),
-    ("export PATH", "'export' is not allowed in a rehearse block", H_ALLOWED),
-    ("export", "'export' is not allowed in a rehearse block", H_ALLOWED),
+    ("export PATH", "'export' changes the environment a program runs with (NODE_OPTIONS, PATH, CURL_HOME... can "
+     "make it run other code)", H_ENV),
     ("curl https://api.example.com/health",
      "curl to 'https://api.example.com/health' leaves the machine; rehearse blocks run offline", H_LOOPBACK),
     ("curl http://localhost.evil.com/",
@@ -448,7 +448,7 @@ REHEARSE_REFUSALS = [
     ("cp --target-directory=/tmp backup.sql", "cp '/tmp' leaves the sandbox", H_RELS),
     ("cp --target-directory=/tmp/a=b backup.sql", "cp '/tmp/a=b' leaves the sandbox", H_RELS),
     ("echo x | tee /etc/motd", "tee '/etc/motd' leaves the sandbox", H_RELS),
-    ("mkdir $HOME/x", "mkdir '$HOME/x' leaves the sandbox", H_RELS),
+    ("mkdir '$HOME/x'", "mkdir '$HOME/x' leaves the sandbox", H_RELS),
     ("cd /", "cd '/' leaves the sandbox", H_RELS),
     ("cd", "cd '(home)' leaves the sandbox", H_RELS),
     ("echo x > /etc/motd", "redirects to '/etc/motd' outside the sandbox", H_REDIRECT),
@@ -631,7 +631,7 @@ def test_whole_command_records() -> None:
     assert one("X=1 npx wrangler d1 list --json 2>&1") == Command(
         text="X=1 npx wrangler d1 list --json 2>&1", line=1, argv=("npx", "wrangler", "d1", "list", "--json"),
         wrangler=True, path=("d1", "list"), positionals=(), flags=(("--json", None),), mutating=False,
-        target="remote", redirects=(("2>&", "1"),), hidden=(), args=("d1", "list", "--json"))
+        target="remote", redirects=(("2>&", "1"),), hidden=(), args=("d1", "list", "--json"), assigns=("X=1",))
     only_redirect = one("> out.txt")
     assert (only_redirect.argv, only_redirect.mutating, only_redirect.target) == ((), False, "local")
     assert only_redirect.program == ""

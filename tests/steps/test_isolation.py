@@ -34,7 +34,7 @@ def root(make_project: Callable[..., Path]) -> Path:
 @pytest.fixture
 def no_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
     """The classifier says yes to everything: only the kernel stands between a step and the machine."""
-    monkeypatch.setattr(run_module, "check_safety", lambda step: None)
+    monkeypatch.setattr(run_module, "check_safety", lambda step, project=None: None)
 
 
 def _rehearse(sb: Sandbox, command: str, mode: str = "rehearse") -> Finding:

@@ -1,12 +1,21 @@
 """A small POSIX-shell word splitter: enough to see every command a block would run, and nothing more.
 
 It does not expand anything. It reports what could hide a command from the classifier (command
-substitution, subshells, heredocs, background jobs) so the caller can refuse it instead of guessing.
+substitution, subshells, heredocs, background jobs) so the caller can refuse it instead of guessing, and
+every word bash would change before the program sees it (``dynamic``): a variable, ANSI-C quoting
+(``$'..'``), brace expansion, a tilde, or a glob that could match a file named like a flag (``*``,
+``-*``; ``migrations/*.sql`` cannot, it starts with a literal folder). Only ``"$NAME"`` of a variable
+opsdocs itself sets (``SAFE_VARIABLES``), inside double quotes, is known: it is one word, not a flag.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Variables a step's environment holds with values opsdocs chose (never the page's author).
+SAFE_VARIABLES = frozenset({"OPSDOCS_BASE_URL", "CLOUDFLARE_ACCOUNT_ID"})
+_SAFE_REF = re.compile(r"\$(?:(?P<a>[A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_\[])|\{(?P<b>[A-Za-z_][A-Za-z0-9_]*)\})")
 
 _SEPARATORS = ("&&", "||", ";", "|", "\n")
 
@@ -18,6 +27,7 @@ class ShellCommand:
     redirects: list[tuple[str, str]] = field(default_factory=list)  # (operator, target) e.g. (">", "out.txt")
     text: str = ""  # as written, continuations joined
     hidden: list[str] = field(default_factory=list)  # constructs that can hide commands ("$(", "`", ...)
+    dynamic: list[tuple[str, str]] = field(default_factory=list)  # (word, why) for words bash would expand
 
 
 class ShellSyntaxError(ValueError):
@@ -45,6 +55,9 @@ class _Splitter:
         self.word: list[str] | None = None  # None: not inside a word
         self.start = 0  # index in src where the current command started
         self.pending_redirect: str | None = None
+        self.why: str | None = None  # why the current word is dynamic (None: it is literal)
+        self.brace = False  # an unquoted "{" seen in the current word
+        self.bracket = False  # an unquoted "[" opened a possible glob at the start of the word
 
     def run(self) -> list[ShellCommand]:
         src = self.src
@@ -73,12 +86,35 @@ class _Splitter:
             else:
                 if c == "`" or src.startswith("$(", self.i):
                     self._hide("`" if c == "`" else "$(")
+                self._unquoted(c)
                 self._char(c)
                 self.i += 1
         self._end_command(len(src))
         return self.out
 
     # -- characters ------------------------------------------------------------------------------
+
+    def _unquoted(self, c: str) -> None:
+        """Note what bash would expand in an unquoted character of the current word."""
+        so_far = "".join(self.word or [])
+        if c == "$":
+            self._dynamic("a variable or $'...' quoting (expanded by bash, unquoted)")
+        elif c in "*?" and (not so_far or so_far.startswith("-")):
+            self._dynamic("a glob in a flag position (it could match a file named like a flag)")
+        elif c == "[" and (not so_far or so_far.startswith("-")):
+            self.bracket = True  # a glob only with its "]": `[ -f x ]` is the test command
+        elif c == "]" and self.bracket:
+            self._dynamic("a glob in a flag position (it could match a file named like a flag)")
+        elif c == "~" and not so_far:
+            self._dynamic("a tilde (expanded to a home folder)")
+        elif c == "{":
+            self.brace = True
+        elif c == "}" and self.brace:
+            self._dynamic("brace expansion")
+
+    def _dynamic(self, why: str) -> None:
+        if self.why is None:
+            self.why = why
 
     def _char(self, c: str) -> None:
         if self.word is None:
@@ -119,6 +155,10 @@ class _Splitter:
                 continue
             if c == "`" or self.src.startswith("$(", j):
                 self._hide("`" if c == "`" else "$(")
+            elif c == "$":
+                ref = _SAFE_REF.match(self.src, j)
+                if ref is None or (ref["a"] or ref["b"]) not in SAFE_VARIABLES:
+                    self._dynamic("a variable (its value is not known before the step runs)")
             self.line += c == "\n"
             self.word.append(c)
             j += 1
@@ -133,6 +173,9 @@ class _Splitter:
             return
         word = "".join(self.word)
         self.word = None
+        if self.why is not None:
+            self.cur.dynamic.append((word, self.why))
+        self.why, self.brace, self.bracket = None, False, False
         if self.pending_redirect is not None:
             self.cur.redirects.append((self.pending_redirect, word))
             self.pending_redirect = None
@@ -185,5 +228,5 @@ class _Splitter:
             raise ShellSyntaxError(f"{self.pending_redirect} without a file name", self.line)
         cmd = self.cur
         cmd.text = " ".join(self.src[self.start:end].replace("\\\n", " ").split())
-        if cmd.words or cmd.redirects or cmd.hidden:
+        if cmd.words or cmd.redirects or cmd.hidden or cmd.dynamic:
             self.out.append(cmd)

@@ -9,15 +9,78 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
-# Programs that only read or print, with any arguments.
-_READERS = frozenset({"echo", "printf", "cat", "ls", "grep", "test", "[", "head", "tail", "wc", "sort", "uniq",
-                      "cut", "tr", "jq", "diff", "true", "false", "pwd", "sleep", "date", "basename", "dirname"})
-# Programs whose every non-flag argument is a path they may write: all must be inside the sandbox.
-_WRITERS = frozenset({"cp", "mv", "rm", "mkdir", "touch", "tee", "cd"})
-ALLOWED = tuple(sorted(_READERS | _WRITERS | {"sed", "sqlite3", "curl", "opsdocs"}))
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a program may be given: flags without a value, flags with one, how many leading operands are
+    not paths (grep's pattern, jq's filter), and whether operands are paths it writes."""
+
+    flags: frozenset[str] = frozenset()
+    valued: frozenset[str] = frozenset()
+    non_paths: int = 0  # leading operands that are not files (a pattern, a filter)
+    writes: bool = False
+    any_operand: bool = False  # operands are text, not files (echo, printf, test)
+    max_paths: int | None = None  # uniq IN [OUT]: a second operand is a file it writes
+
+
+def _f(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+# Every option not listed is refused: an option that writes a file (sort -o), runs a program
+# (sort --compress-program), reads one elsewhere (jq --rawfile) or changes the clock (date -s) stays out
+# by default, whatever its spelling.
+_SPECS: dict[str, _Spec] = {
+    "echo": _Spec(_f("-n", "-e", "-E"), any_operand=True),
+    "printf": _Spec(non_paths=1 << 30),  # no -v: it would assign a shell variable
+    "test": _Spec(any_operand=True), "[": _Spec(any_operand=True),
+    "true": _Spec(any_operand=True), "false": _Spec(any_operand=True),
+    "pwd": _Spec(_f("-L", "-P")), "sleep": _Spec(any_operand=True),
+    "date": _Spec(_f("-u", "--utc", "-R", "--rfc-email", "-I", "--iso-8601"), _f("-d", "--date"),
+                  non_paths=1 << 30),  # no -s/--set
+    "basename": _Spec(_f("-a", "-z"), _f("-s", "--suffix"), any_operand=True),
+    "dirname": _Spec(_f("-z"), any_operand=True),
+    "cat": _Spec(_f("-n", "-b", "-s", "-A", "-E", "-T", "-v", "-e", "-t")),
+    "ls": _Spec(_f("-l", "-a", "-A", "-h", "-R", "-1", "-t", "-r", "-S", "-d", "-F", "-i", "--color=never")),
+    "grep": _Spec(_f("-E", "-F", "-G", "-P", "-i", "-v", "-c", "-n", "-q", "-o", "-w", "-x", "-l", "-L", "-h",
+                     "-H", "-s", "-r", "-R", "-z", "--quiet", "--count", "--color=never"),
+                  _f("-e", "-m", "-A", "-B", "-C", "--max-count", "--include", "--exclude"), non_paths=1),
+    "head": _Spec(_f("-q", "-v"), _f("-n", "-c", "--lines", "--bytes")),
+    "tail": _Spec(_f("-q", "-v"), _f("-n", "-c", "--lines", "--bytes")),
+    "wc": _Spec(_f("-l", "-w", "-c", "-m", "-L")),
+    "sort": _Spec(_f("-n", "-r", "-u", "-h", "-V", "-f", "-b", "-s", "-z", "-g", "-M", "-R", "-c", "-C"),
+                  _f("-k", "-t", "--key", "--field-separator")),
+    "uniq": _Spec(_f("-c", "-d", "-u", "-i", "-z"), _f("-f", "-s", "-w"), max_paths=1),
+    "cut": _Spec(_f("-s", "-z", "--complement"), _f("-d", "-f", "-c", "-b", "--delimiter", "--fields")),
+    "tr": _Spec(_f("-d", "-s", "-c", "-C"), any_operand=True),
+    "jq": _Spec(_f("-r", "-c", "-e", "-n", "-s", "-S", "-j", "-a", "-M", "-C", "--raw-output", "--compact-output",
+                   "--exit-status", "--null-input", "--slurp", "--sort-keys", "--tab", "--join-output"),
+                _f("--arg", "--argjson", "--indent"), non_paths=1),
+    "diff": _Spec(_f("-u", "-q", "-r", "-N", "-b", "-w", "-B", "-i", "--brief", "--unified")),
+    "cp": _Spec(_f("-r", "-R", "-a", "-p", "-f", "-n", "-v", "-i"), _f("-t", "--target-directory"), writes=True),
+    "mv": _Spec(_f("-f", "-n", "-v", "-i"), _f("-t", "--target-directory"), writes=True),
+    "rm": _Spec(_f("-r", "-R", "-f", "-v", "-d", "-i"), writes=True),
+    "mkdir": _Spec(_f("-p", "-v"), writes=True),
+    "touch": _Spec(_f("-c", "-a", "-m"), writes=True),
+    "tee": _Spec(_f("-a", "--append"), writes=True),
+    "cd": _Spec(writes=True),
+}
+_CONFIG_FILES = frozenset({".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmrc", ".curlrc", "_curlrc", ".netrc",
+                           "_netrc", ".wgetrc", ".bashrc", ".profile", ".bash_profile", ".env", ".dev.vars",
+                           "bunfig.toml", ".node-options", ".sqliterc"})
+ALLOWED = tuple(sorted(set(_SPECS) | {"sed", "sqlite3", "curl", "opsdocs"}))
+
+
+def is_config_file(path: str) -> bool:
+    """A file a program reads on its own to change how it runs (``.npmrc``, ``.curlrc``, ``.env``...)."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    return name in _CONFIG_FILES or name.startswith((".env.", ".dev.vars."))
+
 
 _CURL_VALUE = frozenset({
     "-X", "--request", "-H", "--header", "-o", "--output", "-d", "--data", "--data-raw", "--data-binary",
@@ -26,7 +89,20 @@ _CURL_VALUE = frozenset({
     "--retry-max-time", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar", "-K",
     "--config", "--url", "-x", "--proxy", "--preproxy", "--resolve", "--connect-to", "-r", "--range", "-D",
     "--dump-header", "--max-redirs", "--unix-socket", "--abstract-unix-socket", "-E", "--cert", "--key",
-    "--cacert", "-z", "--time-cond", "-C", "--continue-at",
+    "--cacert", "-z", "--time-cond", "-C", "--continue-at", "--trace", "--trace-ascii", "--stderr", "--hsts",
+    "--libcurl", "--output-dir", "--alt-svc", "--etag-save", "--etag-compare", "--request-target", "--cookie",
+})
+# Options a runbook's curl may use (every other one is refused: -K/--config, --trace, --stderr, --hsts,
+# --libcurl, --output-dir, proxies... read config files, write files or reroute the request).
+_CURL_ALLOWED = frozenset({
+    "-s", "--silent", "-S", "--show-error", "-f", "--fail", "--fail-with-body", "-L", "--location", "-i",
+    "--include", "-I", "--head", "-X", "--request", "-H", "--header", "-o", "--output", "-m", "--max-time",
+    "--connect-timeout", "--retry", "--retry-delay", "--retry-max-time", "--retry-all-errors",
+    "--retry-connrefused", "-A", "--user-agent", "-e", "--referer", "--compressed", "-k", "--insecure",
+    "--http1.1", "--http2", "-4", "-6", "-g", "--globoff", "-d", "--data", "--data-raw", "--data-binary",
+    "--data-urlencode", "--data-ascii", "--json", "-F", "--form", "--form-string", "-T", "--upload-file",
+    "-G", "--get", "--url", "--next", "-:", "-q", "--disable", "--no-progress-meter", "-w", "--write-out",
+    "-v", "--verbose", "-#", "--progress-bar", "--max-redirs", "-D", "--dump-header", "-h", "--help",
 })
 _CURL_SEND = ("-d", "--data", "-F", "--form", "-T", "--upload", "--json")  # name prefixes that send a body
 _CURL_REROUTE = frozenset({"-K", "--config", "-x", "--proxy", "--preproxy", "--resolve", "--connect-to",
@@ -63,15 +139,9 @@ def is_loopback(url: str) -> bool:
 def refusal(mode: str, argv: tuple[str, ...]) -> Refusal | None:
     """Why ``argv`` may not run in a ``mode`` block, or None when it may."""
     program, args = argv[0], argv[1:]
-    if program in _READERS:
-        return None
-    if program in _WRITERS:
-        # A flag's own value counts too: cp --target-directory=/tmp would write outside.
-        paths = [a.partition("=")[2] if a.startswith("-") else a for a in args if not a.startswith("-") or "=" in a]
-        bad = next((p for p in paths if not sandbox_path(p) and p not in DEVICES), None)
-        if bad is not None or (program == "cd" and not args):
-            return (f"{program} {bad or '(home)'!r} leaves the sandbox", "use relative paths inside the checkout")
-        return None
+    spec = _SPECS.get(program)
+    if spec is not None:
+        return _checked(program, spec, args)
     if program == "sed":
         return _sed(args)
     if program == "sqlite3":
@@ -84,6 +154,64 @@ def refusal(mode: str, argv: tuple[str, ...]) -> Refusal | None:
             f"allowed: npx wrangler, {', '.join(ALLOWED)}; or mark the block data-mode=\"never\" with data-why")
 
 
+def _options(spec: _Spec, args: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """(operands, the first option the spec does not allow) of a command line, reading ``-abc`` clusters,
+    ``-n5``/``-n 5`` and ``--opt=value`` as GNU getopt does; ``--`` ends the options."""
+    operands: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            operands.extend(args[i + 1:])
+            break
+        if spec.any_operand or not a.startswith("-") or a == "-":
+            operands.append(a)
+        elif a.startswith("--"):
+            name, eq, value = a.partition("=")
+            if a in spec.flags:
+                pass
+            elif name in spec.valued:
+                if spec.writes:  # cp --target-directory=DIR: the value is a path it writes
+                    operands.append(value if eq else (args[i + 1] if i + 1 < len(args) else ""))
+                i += 0 if eq else 1
+            else:
+                return operands, a
+        else:
+            for k, letter in enumerate(a[1:], start=1):
+                opt = f"-{letter}"
+                if opt in spec.valued:
+                    if spec.writes:
+                        operands.append(a[k + 1:] or (args[i + 1] if i + 1 < len(args) else ""))
+                    i += 0 if a[k + 1:] else 1
+                    break
+                if opt not in spec.flags and not (opt == "-" and k > 1):
+                    return operands, a
+        i += 1
+    return operands, None
+
+
+def _checked(program: str, spec: _Spec, args: tuple[str, ...]) -> Refusal | None:
+    operands, bad = _options(spec, args)
+    if bad is not None:
+        return (f"{program} option {bad} is not allowed (an option may write a file or run a program)",
+                f"use {program} with plain reading options only")
+    if spec.any_operand:
+        return None
+    paths = operands[spec.non_paths:]
+    if spec.max_paths is not None and len(paths) > spec.max_paths:
+        return (f"{program} {paths[-1]!r}: a second file operand is a file {program} writes",
+                f"pipe into {program} and redirect its output instead")
+    bad_path = next((p for p in paths if not sandbox_path(p) and p not in DEVICES and p != "-"), None)
+    if bad_path is not None or (program == "cd" and not paths):
+        verb = "leaves" if spec.writes else "reads outside"
+        return (f"{program} {bad_path or '(home)'!r} {verb} the sandbox", "use relative paths inside the checkout")
+    if spec.writes:
+        config = next((p for p in paths if is_config_file(p)), None)
+        if config is not None:
+            return (f"{program} writes {config!r}, a file that changes how programs run", "do not write it")
+    return None
+
+
 def _sed(args: tuple[str, ...]) -> Refusal | None:
     scripts: list[str] = []
     files: list[str] = []
@@ -92,7 +220,8 @@ def _sed(args: tuple[str, ...]) -> Refusal | None:
         if a in ("-e", "--expression"):
             scripts.append(next(it, ""))
         elif a.startswith("-"):
-            if a not in ("-n", "-E", "-r", "--quiet", "--in-place") and not a.startswith("-i"):
+            # -i only bare: a suffix names a backup file, and one with "/" puts it anywhere (-i'/tmp/*')
+            if a not in ("-n", "-E", "-r", "--quiet", "--in-place", "-i", "-ni", "-in", "-Ei", "-En"):
                 return (f"sed option {a} is not allowed", "use sed -n/-E/-i with s/// or p/d scripts")
         elif not scripts and not files:
             scripts.append(a)
@@ -108,6 +237,11 @@ def _sed(args: tuple[str, ...]) -> Refusal | None:
     return None
 
 
+_SQLITE_DANGER = re.compile(
+    r"\b(writefile|readfile|edit|fsdir|load_extension|attach|vacuum|zipfile|sqlar_\w+|lines_read|shell)\b"
+    r"|(^|\n)\s*\.", re.IGNORECASE)
+
+
 def _sqlite(args: tuple[str, ...]) -> Refusal | None:
     positional = [a for a in args if not a.startswith("-")]
     bad_flag = next((a for a in args if a.startswith("-") and a not in _SQLITE_FLAGS), None)
@@ -118,22 +252,30 @@ def _sqlite(args: tuple[str, ...]) -> Refusal | None:
                 "name a relative path, e.g. .wrangler/state/v3/d1/...sqlite")
     for sql in positional[1:]:
         stripped = sql.strip()
-        if stripped.startswith(".") and stripped.split()[0] not in _SQLITE_DOT:
-            return (f"sqlite3 dot-command {stripped.split()[0]} is not allowed",
-                    f"allowed: {', '.join(sorted(_SQLITE_DOT))}")
+        if stripped.startswith("."):
+            if "\n" in stripped or stripped.split()[0] not in _SQLITE_DOT or len(stripped.split()) > 2:
+                return (f"sqlite3 dot-command {stripped.split()[0]} is not allowed",
+                        f"allowed: {', '.join(sorted(_SQLITE_DOT))}")
+            continue
         if re.search(r"\battach\b", sql.lower()):
             return "sqlite3 ATTACH opens another database", "query the sandbox database only"
+        danger = _SQLITE_DANGER.search(sql)
+        if danger is not None:
+            # writefile/edit/VACUUM INTO/ATTACH/load_extension write files, run programs or open others
+            return (f"sqlite3 {danger.group(0).strip()!r} can write files, run programs or open other databases",
+                    "query the sandbox database with plain SELECT/INSERT/UPDATE")
     return None
 
 
 def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]:
-    """(URLs, options as (name, value)) of a curl command line; a flag without a value has ""."""
+    """(URLs, options as (name, value)) of a curl command line; a flag without a value has "".
+    ``--next``/``-:`` is kept as an option: it starts the next request."""
     urls: list[str] = []
     opts: list[tuple[str, str]] = []
     i = 0
     while i < len(args):
         a = args[i]
-        if a.startswith("--"):
+        if a.startswith("--") and len(a) > 2:
             name, eq, value = a.partition("=")
             if name in _CURL_VALUE and not eq:
                 i += 1
@@ -157,13 +299,27 @@ def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]
     return urls, opts
 
 
+def _requests(opts: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The options of each request: ``--next`` (``-:``) starts a new one."""
+    out: list[list[tuple[str, str]]] = [[]]
+    for name, value in opts:
+        if name in ("--next", "-:"):
+            out.append([])
+        else:
+            out[-1].append((name, value))
+    return out
+
+
 def _curl_writes(opts: list[tuple[str, str]]) -> str | None:
-    """The option that makes a curl request change data (a body, or a method other than GET/HEAD)."""
-    method = next((v.upper() for n, v in reversed(opts) if n in ("-X", "--request") and v), "GET")
-    sends = next((n for n, _ in opts if n.startswith(_CURL_SEND)), None)
-    if sends is not None:
-        return sends
-    return None if method in ("GET", "HEAD") else method
+    """The option that makes any request of the command change data: a body, an upload, or any method but
+    GET/HEAD given anywhere (several -X: every one counts)."""
+    for request in _requests(opts):
+        for name, value in request:
+            if name.startswith(_CURL_SEND) or name in ("-G", "--get", "--request-target"):
+                return name
+            if name in ("-X", "--request") and value.upper() not in ("GET", "HEAD"):
+                return value.upper()
+    return None
 
 
 def effect(argv: tuple[str, ...]) -> tuple[bool, bool]:
@@ -177,7 +333,7 @@ def effect(argv: tuple[str, ...]) -> tuple[bool, bool]:
     if program == "opsdocs":
         base = _opsdocs_base(args)
         return False, base is None or not is_loopback(base)
-    known = program in _READERS or program in _WRITERS or program in ("sed", "sqlite3")
+    known = program in _SPECS or program in ("sed", "sqlite3")
     return not known, not known
 
 
@@ -186,17 +342,21 @@ def _curl(mode: str, args: tuple[str, ...]) -> Refusal | None:
     for name, value in opts:
         if name in _CURL_REROUTE:
             return f"curl {name} can send the request elsewhere", "call the URL directly"
+        if name not in _CURL_ALLOWED:
+            return (f"curl {name} is not allowed (it can read a config file, write a file, or send the request "
+                    "elsewhere)", "use plain GET requests: -fsS, -H, -o FILE, -m, --retry, -I, -L")
         if name in _CURL_FILES and not sandbox_path(value):
             return f"curl {name} {value!r} writes outside the sandbox", "use a relative path inside the checkout"
+        if value.startswith("@") or "%output{" in value or is_config_file(value):
+            return f"curl {name} {value!r} reads or writes a file", "give the value itself"
     bad_url = next((u for u in urls if not is_loopback(u)), None) if mode == "rehearse" else None
     if bad_url is not None:
         return (f"curl to {bad_url!r} leaves the machine; rehearse blocks run offline",
                 "call the local dev server (http://127.0.0.1:8787), or use a remote-read block")
+    bad_scheme = next((u for u in urls if "://" in u and not u.lower().startswith(("http://", "https://"))), None)
+    if bad_scheme is not None:
+        return f"curl to {bad_scheme!r}: only http(s) URLs", "call an http(s) URL"
     if mode == "remote-read":
-        bad_scheme = next((u for u in urls if "://" in u and not u.lower().startswith(("http://", "https://"))),
-                          None)
-        if bad_scheme is not None:
-            return f"curl to {bad_scheme!r}: only http(s) URLs", "call an http(s) URL"
         writes = _curl_writes(opts)
         if writes is not None:
             return (f"curl {writes} changes data; remote-read blocks must only read",

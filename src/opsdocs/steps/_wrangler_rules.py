@@ -6,6 +6,7 @@ Anything not listed here is mutating and remote: a new or misspelt subcommand mu
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Target = Literal["local", "remote"]
@@ -99,6 +100,12 @@ _READ_PRAGMAS = frozenset({
 })
 
 
+# Reading PRAGMAs whose parenthesised argument names what to read, not a value to set.
+_ARG_READ_PRAGMAS = frozenset({"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
+                               "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+                               "table_list"})
+
+
 def sql_is_read_only(sql: str) -> bool:
     """One SELECT/EXPLAIN statement, or one reading PRAGMA; anything else (WITH, several statements,
     a PRAGMA that sets a value) counts as a write. A ``;`` inside a string literal also counts as a second
@@ -113,7 +120,14 @@ def sql_is_read_only(sql: str) -> bool:
     first = words[0].upper()
     if first in ("SELECT", "EXPLAIN"):
         return True
-    if first != "PRAGMA" or "=" in body or len(words) < 2:
+    if first != "PRAGMA":
         return False
-    name = words[1].partition("(")[0].lower()
-    return name.removeprefix("main.") in _READ_PRAGMAS
+    # PRAGMA name; PRAGMA name(arg) reads only for the table-valued ones (table_info(t)); name = v and
+    # name(v) of a setting (user_version(7), journal_mode(DELETE)) assign.
+    m = re.fullmatch(r"PRAGMA\s+(?:(\w+)\s*\.\s*)?(\w+)\s*(?:\((.*)\))?", body, re.IGNORECASE | re.DOTALL)
+    if m is None:
+        return False  # "=", quotes around the name, anything else: a write
+    name, arg = m.group(2).lower(), m.group(3)
+    if arg is None:
+        return name in _READ_PRAGMAS
+    return name in _ARG_READ_PRAGMAS

@@ -22,13 +22,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from opsdocs.errors import PageError
-from opsdocs.steps import _tools
+from opsdocs.steps import _tools, _yargs
 from opsdocs.steps import _wrangler_rules as rules
 from opsdocs.steps._shell import ShellCommand, ShellSyntaxError, split_commands
+from opsdocs.project.model import Project
 from opsdocs.steps.parse import Step
 
 Target = Literal["local", "remote"]
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?=")
+# Builtins that change the environment or how later words are read.
+_ENV_BUILTINS = frozenset({"export", "declare", "typeset", "local", "readonly", "set", "unset", "alias",
+                           "shopt", "enable", "hash", "source", ".", "eval", "exec", "builtin", "command",
+                           "trap", "env", "ulimit", "umask", "pushd", "popd", "let", "read", "mapfile",
+                           "readarray", "getopts"})
 _PACKAGE_RUNNERS = {"npx": 1, "bunx": 1, "pnpm": 1, "yarn": 1}  # program -> words before the package
 _WRANGLER_BINS = ("wrangler", "node_modules/.bin/wrangler", "./node_modules/.bin/wrangler")
 
@@ -47,6 +53,8 @@ class Command:
     redirects: tuple[tuple[str, str], ...] = ()
     hidden: tuple[str, ...] = ()  # constructs that can hide a command: "$(", "`", "(", "<<", "&"
     args: tuple[str, ...] = ()  # wrangler's own arguments (after the executable), for re-parsing
+    assigns: tuple[str, ...] = ()  # NAME=value prefixes (or an `export`/`declare` line): they change the program
+    dynamic: tuple[tuple[str, str], ...] = ()  # (word, why): words bash expands before the program sees them
 
     @property
     def program(self) -> str:
@@ -64,17 +72,20 @@ class Command:
         return self.option(*names) is not None
 
 
-def classify(command: str) -> list[Command]:
-    """Every command of a block, in order. Raises ValueError (ShellSyntaxError) on an unclosed quote."""
-    return [_classify_one(sc) for sc in split_commands(command)]
+def classify(command: str, *, remote_bindings: bool = False) -> list[Command]:
+    """Every command of a block, in order. Raises ValueError (ShellSyntaxError) on an unclosed quote.
+
+    ``remote_bindings``: the project has a binding with ``"remote": true``, so ``wrangler dev`` and local
+    d1 commands reach the real account."""
+    return [_classify_one(sc, remote_bindings) for sc in split_commands(command)]
 
 
-def check_safety(step: Step) -> None:
+def check_safety(step: Step, project: Project | None = None) -> None:
     """Raise PageError at the step's fence when its mode would run a command it must not."""
     if step.mode == "never":
         return
     try:
-        commands = classify(step.command)
+        commands = classify(step.command, remote_bindings=project is not None and has_remote_bindings(project))
     except ShellSyntaxError as exc:
         raise _refuse(step, f"cannot read the command: {exc}", "close the quote; one command per line",
                       exc.line) from None
@@ -89,10 +100,19 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
     if cmd.hidden:
         return (f"{cmd.hidden[0]!r} can hide a command from the safety check",
                 "write each command on its own line, without $(...), backticks, subshells, heredocs or &")
+    if cmd.dynamic:
+        word, why = cmd.dynamic[0]
+        return (f"{word!r} is {why}: what would run cannot be known before it runs",
+                'write the value itself (the page\'s macros give every name), or mark the block data-mode="never"')
+    if cmd.assigns:
+        return (f"{cmd.assigns[0]!r} changes the environment a program runs with (NODE_OPTIONS, PATH, "
+                "CURL_HOME... can make it run other code)", "leave the environment to opsdocs; pass flags instead")
     for _, target in cmd.redirects:
         # a descriptor copy (2>&1, >&-) has a digit or "-" as target: relative, so it passes
         if not _tools.sandbox_path(target) and target not in _tools.DEVICES:
             return (f"redirects to {target!r} outside the sandbox", "write to a relative path inside the checkout")
+        if _tools.is_config_file(target):
+            return (f"writes {target!r}, a file that changes how programs run", "do not write tool config files")
     if not cmd.argv:
         return None
     if not cmd.wrangler:
@@ -106,10 +126,9 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
     if mode == "remote-read" and cmd.mutating:
         return ("it changes data; remote-read blocks must only read",
                 'move it to a data-mode="rehearse" block')
-    if mode == "rehearse":
-        for name, value in cmd.flags:
-            if name in rules.PATH_FLAGS and value is not None and not _tools.sandbox_path(value):
-                return (f"{name} {value!r} points outside the sandbox", "use a relative path inside the checkout")
+    for name, value in cmd.flags:  # rehearse and remote-read alike: wrangler reads and writes these paths
+        if name in rules.PATH_FLAGS and value is not None and not _tools.sandbox_path(value):
+            return (f"{name} {value!r} points outside the sandbox", "use a relative path inside the checkout")
     return None
 
 
@@ -121,6 +140,24 @@ def _offline_without_credentials(cmd: Command) -> bool:
     return not any(var in head for var in rules.CREDENTIAL_VARS)
 
 
+def has_remote_bindings(project: Project) -> bool:
+    """Any binding, at the top or in an environment, with ``"remote": true`` (wrangler dev then connects
+    it to the real account)."""
+    return _any_remote(project.wrangler.raw, 0)
+
+
+def _any_remote(value: object, depth: int) -> bool:
+    if depth > 64:
+        return True  # deeper than any config: fail safe
+    if isinstance(value, dict):
+        if value.get("remote") is True or value.get("experimental_remote") is True:
+            return True
+        return any(_any_remote(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_any_remote(v, depth + 1) for v in value)
+    return False
+
+
 def _refuse(step: Step, message: str, hint: str, block_line: int) -> PageError:
     # The fence is at step.line; the command's own line is block_line lines below it.
     return PageError(message, path=step.page, line=step.line + block_line, col=1, hint=hint)
@@ -129,24 +166,28 @@ def _refuse(step: Step, message: str, hint: str, block_line: int) -> PageError:
 # --- one command -----------------------------------------------------------------------------------
 
 
-def _classify_one(sc: ShellCommand) -> Command:
+def _classify_one(sc: ShellCommand, remote_bindings: bool = False) -> Command:
     words = list(sc.words)
-    if words[:1] == ["export"] and len(words) > 1 and all(_ASSIGNMENT.match(w) for w in words[1:]):
-        words = []  # `export NAME=value` only sets the environment
+    assigns: list[str] = []
     while words and _ASSIGNMENT.match(words[0]):
-        words.pop(0)
+        assigns.append(words.pop(0))
+    if words[:1] and words[0] in _ENV_BUILTINS:
+        assigns.append(words[0])  # `export NAME=...`, `declare -x`, `set -a`...: the environment changes
     argv = tuple(words)
     rest = _wrangler_args(words)
     if rest is None:
         mutating, remote = _tools.effect(argv) if argv else (False, False)
         return Command(text=sc.text, line=sc.line, argv=argv, wrangler=False, path=(), positionals=argv[1:],
                        flags=(), mutating=mutating, target="remote" if remote else "local",
-                       redirects=tuple(sc.redirects), hidden=tuple(sc.hidden))
-    path, positionals, flags = parse_wrangler_args(rest)
-    mutating, target = _effect(path, flags)
+                       redirects=tuple(sc.redirects), hidden=tuple(sc.hidden), assigns=tuple(assigns),
+                       dynamic=tuple(sc.dynamic))
+    parsed = _yargs.parse(rest, rules.VALUE_FLAGS, _is_subcommand)
+    path, positionals = parsed.path, parsed.positionals
+    flags = tuple(("--no-" + f.name[2:] if f.negated else f.name, f.value) for f in parsed.flags)
+    mutating, target = _effect(parsed, remote_bindings)
     return Command(text=sc.text, line=sc.line, argv=argv, wrangler=True, path=path, positionals=positionals,
                    flags=flags, mutating=mutating, target=target, redirects=tuple(sc.redirects),
-                   hidden=tuple(sc.hidden), args=tuple(rest))
+                   hidden=tuple(sc.hidden), args=tuple(rest), assigns=tuple(assigns), dynamic=tuple(sc.dynamic))
 
 
 def _wrangler_args(words: list[str]) -> list[str] | None:
@@ -175,31 +216,10 @@ def _wrangler_args(words: list[str]) -> list[str] | None:
 def parse_wrangler_args(
     args: list[str], value_flags: frozenset[str] = rules.VALUE_FLAGS,
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str | None], ...]]:
-    """Split wrangler's arguments into (subcommand path, positionals, flags) as yargs would."""
-    path: list[str] = []
-    positionals: list[str] = []
-    flags: list[tuple[str, str | None]] = []
-    i = 0
-    while i < len(args):
-        word = args[i]
-        if word == "--":
-            positionals.extend(args[i + 1:])
-            break
-        if word.startswith("-") and word != "-":
-            name, eq, value = word.partition("=")
-            if eq:
-                flags.append((name, value))
-            elif name in value_flags and i + 1 < len(args):
-                flags.append((name, args[i + 1]))
-                i += 1
-            else:
-                flags.append((name, None))
-        elif not positionals and _is_subcommand(tuple(path)):
-            path.append(word)
-        else:
-            positionals.append(word)
-        i += 1
-    return tuple(path), tuple(positionals), tuple(flags)
+    """Split wrangler's arguments into (subcommand path, positionals, flags) as yargs would (``_yargs``)."""
+    parsed = _yargs.parse(args, value_flags, _is_subcommand)
+    flags = tuple(("--no-" + f.name[2:] if f.negated else f.name, f.value) for f in parsed.flags)
+    return parsed.path, parsed.positionals, flags
 
 
 def _is_subcommand(path: tuple[str, ...]) -> bool:
@@ -210,14 +230,17 @@ def _is_subcommand(path: tuple[str, ...]) -> bool:
     return len(path) == 1 and path[0] in rules.OTHER_GROUPS
 
 
-def _effect(path: tuple[str, ...], flags: tuple[tuple[str, str | None], ...]) -> tuple[bool, Target]:
-    """(mutating, target) for one wrangler invocation."""
-
-    def option(*names: str) -> str | None:
-        return next(("" if v is None else v for n, v in reversed(flags) if n in names), None)
-
-    if not path or any(n in ("--help", "-h", "--version", "-v") for n, _ in flags):
-        return False, "local"  # prints help or the version
+def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool, Target]:
+    """(mutating, target) for one wrangler invocation, reading each safety flag as yargs does; a flag
+    given twice (AMBIGUOUS) takes its dangerous reading."""
+    path = parsed.path
+    if parsed.boolean("help") is True:
+        return False, "local"  # yargs prints the command's help and runs nothing
+    if not path:
+        # bare `wrangler` prints its help, `wrangler -v` its version: only with nothing else on the line
+        bare = not parsed.flags and not parsed.positionals
+        version = parsed.boolean("version") is True and len(parsed.flags) == 1 and not parsed.positionals
+        return (False, "local") if bare or version else (True, "remote")
     if path in rules.REMOTE_READS:
         return False, "remote"
     if path in rules.ALWAYS_LOCAL:
@@ -225,39 +248,30 @@ def _effect(path: tuple[str, ...], flags: tuple[tuple[str, str | None], ...]) ->
     if path in rules.LOCAL_BY_DEFAULT:
         mutating = rules.LOCAL_BY_DEFAULT[path]
         if path == ("d1", "execute"):
-            sql = option("--command")
-            mutating = option("--file") is not None or sql is None or not rules.sql_is_read_only(sql)
-        return mutating, "local" if _is_local(flags) else "remote"
+            sql = parsed.last("--command")
+            mutating = parsed.last("--file") is not None or sql is None or not rules.sql_is_read_only(sql)
+        local = _is_local(parsed) and not (remote_bindings and path[0] == "d1")
+        return mutating, "local" if local else "remote"
     if path in rules.DRY_RUNNABLE:
-        if _truthy(option("--dry-run")):
+        if parsed.boolean("dry-run") is True:
             return False, rules.DRY_RUNNABLE[path]
         return True, "remote"
     if path == ("dev",):
-        return (True, "remote") if _truthy(option("--remote", "-r")) else (False, "local")
+        remote = parsed.boolean("remote")
+        return (True, "remote") if remote is not None and remote is not False or remote_bindings else (False, "local")
     if len(path) == 2 and path[0] in rules.OTHER_GROUPS and path[0] != "auth" and path[1] in rules.READ_VERBS:
         return False, "remote"
     return True, "remote"  # deploy, rollback, secret put, time-travel restore, unknown: fail safe
 
 
-def _truthy(value: str | None) -> bool:
-    """A boolean flag: given without a value, or with any value but false/0/no."""
-    return value is not None and value.lower() not in ("false", "0", "no")
-
-
-def _is_local(flags: tuple[tuple[str, str | None], ...]) -> bool:
-    """wrangler's isLocal (``local === true || remote === false``, neither means local), the last
-    occurrence of a flag winning as in yargs; --local with --remote (an error in wrangler) counts as remote."""
-    local: bool | None = None
-    remote: bool | None = None
-    for name, value in flags:
-        if name == "--local":
-            local = _truthy("" if value is None else value)
-        elif name == "--no-local":
-            local = False
-        elif name == "--remote":
-            remote = _truthy("" if value is None else value)
-        elif name == "--no-remote":
-            remote = False
-    if remote is not None:
-        return not remote
+def _is_local(parsed: _yargs.Parsed) -> bool:
+    """wrangler's isLocal (``local === true || remote === false``; neither means local). ``--local`` with
+    ``--remote`` (an error in wrangler) and any flag given twice count as remote."""
+    local, remote = parsed.boolean("local"), parsed.boolean("remote")
+    if _yargs.AMBIGUOUS in (local, remote):
+        return False
+    if remote is True:
+        return False
+    if remote is False:
+        return True
     return local is not False

@@ -47,7 +47,7 @@ def run_step(step: Step, sandbox: Sandbox, *, masker: Masker, remote_enabled: bo
     if step.mode == "remote-read" and not remote_enabled:
         return _finding(step, "skipped", _NO_TOKEN)
     try:
-        check_safety(step)
+        check_safety(step, sandbox.project)
     except PageError as err:
         reason = err.message + (f"; {err.hint}" if err.hint else "")
         return _finding(step, "failed", masker(f"refused, not executed ({step.location}): {reason}"))

