@@ -252,3 +252,18 @@ def test_curl_reads_run_in_remote_read(command: str) -> None:
 ])
 def test_remote_read_path_flags_are_confined(command: str) -> None:
     refused(command, "remote-read")
+
+
+# --- expected-output regexes run with a time bound -------------------------------------------------------
+
+@pytest.mark.parametrize("pattern", [r"^(a+)+$", r"^(a|aa)+$", r"^(a|a?)+$", r"(x+x+)+y"])
+def test_catastrophic_expect_re_is_a_failure_not_a_hang(pattern: str) -> None:
+    from opsdocs.steps._proc import ProcResult
+    from opsdocs.steps.run import judge
+
+    s = Step(page="docs/p.md", line=3, mode="rehearse", command="true", title=None, why=None,  # type: ignore[arg-type]
+             expect=None, expect_re=pattern)
+    # 40 characters: Python's re backtracks here for longer than the universe has existed
+    problem = judge(s, ProcResult(0, ("a" * 40 + "!") if "x" not in pattern else "x" * 40, 0.1, False))
+    assert problem is not None
+    assert "did not finish" in problem or "it does not" in problem  # bounded either way: judged, not hung

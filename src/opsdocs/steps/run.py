@@ -7,8 +7,9 @@ since running them against a half-done state would only produce noise.
 
 from __future__ import annotations
 
-import re
 import time
+
+import regex
 
 from opsdocs.errors import PageError
 from opsdocs.report.finding import Finding, Status
@@ -21,6 +22,7 @@ from opsdocs.steps.sandbox import Sandbox
 __all__ = ["run_runbook", "run_step", "judge", "TAIL_LINES"]
 
 TAIL_LINES = 15
+REGEX_TIMEOUT_S = 2.0  # a data-expect-re that backtracks (^(a+)+$) must not hang the run
 _NO_TOKEN = ("remote-read step not run: CLOUDFLARE_API_TOKEN is not set "
              "(set a read-only token to run it against the real account)")
 
@@ -69,8 +71,16 @@ def judge(step: Step, result: ProcResult) -> str | None:
         return f"expected exit code {step.exit_code}, got {got}"
     if step.expect is not None and step.expect not in result.output:
         return f"expected the output to contain {step.expect!r} (data-expect); it does not"
-    if step.expect_re is not None and re.search(step.expect_re, result.output, re.MULTILINE) is None:
-        return f"expected the output to match /{step.expect_re}/ (data-expect-re); it does not"
+    if step.expect_re is not None:
+        try:
+            found = regex.search(step.expect_re, result.output, regex.MULTILINE, timeout=REGEX_TIMEOUT_S)
+        except TimeoutError:
+            return (f"data-expect-re /{step.expect_re}/ did not finish within {REGEX_TIMEOUT_S:g} s on this output "
+                    "(nested repetition such as (a+)+ backtracks without end); write a simpler pattern")
+        except regex.error as exc:
+            return f"data-expect-re /{step.expect_re}/ is not a valid pattern: {exc}"
+        if found is None:
+            return f"expected the output to match /{step.expect_re}/ (data-expect-re); it does not"
     return None
 
 
