@@ -12,7 +12,7 @@ from opsdocs.project.load import CHECKOUT_ROOT, GUIDES_DIR, load_project
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
-from opsdocs.steps.masking import MASK, Masker
+from opsdocs.steps.masking import Masker
 from opsdocs.steps.parse import Runbook, parse_page
 from opsdocs.steps.run import TAIL_LINES, run_runbook
 from opsdocs.steps.sandbox import Sandbox
