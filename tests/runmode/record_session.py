@@ -29,6 +29,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         root, site = make_drills(base / "drills")
+        (root / ".dev.vars").write_text("CLOUDFLARE_API_TOKEN=cf-recorded-secret\n")
         log = base / "incident.jsonl"
         term = Terminal(base, [OPSDOCS, "run", "rollback-drill", "--root", str(root), "--site-root", str(site),
                                "--offline", "--log", str(log)], env={"CLOUDFLARE_API_TOKEN": "cf-recorded-secret"},
