@@ -38,6 +38,8 @@ def test_the_data_restore_drill_runs_to_a_restored_database_and_exports_a_postmo
             term.wait_for(r"✓ as expected", count=number)
         screen = term.wait_for(r"Procedure complete")
         assert term.exit_code() == 0
+        screen = term.screen()
+        assert f"Postmortem draft: {log.with_name('incident.postmortem.md')}" in screen
     finally:
         term.close()
     # "The rows are back": the restored database has the row the drill deleted.
@@ -50,6 +52,7 @@ def test_the_data_restore_drill_runs_to_a_restored_database_and_exports_a_postmo
     assert records[-1]["type"] == "end" and records[-1]["outcome"] == "completed"
     assert "| ran | 0 |" in log.with_suffix(".md").read_text()
 
+    log.with_name("incident.postmortem.md").unlink()  # written at the end; --export writes it again
     export = Terminal(tmp_path, [OPSDOCS, "run", "--export", str(log)])
     try:
         assert export.exit_code() == 0

@@ -87,6 +87,7 @@ def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, P
     assert [(r["typed"], r["expected"]) for r in records if r["type"] == "declined"] == [(wrong, db)]
     assert [r["title"] for r in records if r["type"] == "refused"] == ["Create the table"]
 
+    log.with_name("rollback.postmortem.md").unlink()  # written at the end; --export writes it again
     export = Terminal(tmp_path, [OPSDOCS, "run", "--export", str(log)])
     try:
         assert export.exit_code() == 0

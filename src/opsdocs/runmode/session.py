@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from opsdocs.errors import PageError
 from opsdocs.project.model import Environment, Project
 from opsdocs.runmode.execute import Executor
+from opsdocs.runmode.export import export_postmortem
 from opsdocs.runmode.log import EXCERPT_LINES, IncidentLog
 from opsdocs.runmode.offers import Offers
 from opsdocs.runmode.placeholders import Placeholder, fill, find_placeholders
@@ -57,8 +58,9 @@ class Session:
             self.ui.say(f"\nStopped. Resume with: opsdocs run --resume {self.log.path}", style="bold")
             return "quit"
         self.log.append({"type": "end", "outcome": "completed", "message": "every step decided"})
+        draft = export_postmortem(self.log.path)  # the end of a drill or an incident: the draft is there
         self.ui.say(f"\nProcedure complete. Log: {self.log.path}  timeline: {self.log.timeline_path}", style="bold green")
-        self.ui.say(f"Postmortem draft: opsdocs run --export {self.log.path}")
+        self.ui.say(f"Postmortem draft: {draft} (again any time: opsdocs run --export {self.log.path})")
         return "completed"
 
     # --- one step --------------------------------------------------------------------------------
