@@ -72,15 +72,26 @@ def watch_paths(root: Path) -> tuple[Path, ...]:
 
 
 def repo_root(root: Path) -> Path:
-    """The folder whose ``.github/workflows`` the project ships with: the root, or the nearest parent
-    that has one, not crossing a repository boundary (``.git``)."""
+    """The folder whose ``.github/workflows`` the project ships with: the root, or in a monorepo the
+    nearest parent that has workflows naming the project's folder (``working-directory: apps/api``),
+    never crossing a repository boundary (``.git``). A parent whose workflows never mention the folder
+    is some other checkout the project happens to sit in."""
+    if (root / ".github" / "workflows").is_dir():
+        return root
     here = root
-    while True:
-        if (here / ".github" / "workflows").is_dir():
-            return here
-        if (here / ".git").exists() or here.parent == here:
-            return root
+    while not (here / ".git").exists() and here.parent != here:
         here = here.parent
+        workflows = here / ".github" / "workflows"
+        if workflows.is_dir():
+            rel = root.relative_to(here).as_posix()
+            for path in sorted(workflows.glob("*.y*ml")):
+                try:
+                    if rel in path.read_text(encoding="utf-8", errors="replace"):
+                        return here
+                except OSError:
+                    continue
+            return root
+    return root
 
 
 def _candidates(root: Path) -> list[Path]:

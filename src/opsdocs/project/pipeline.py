@@ -341,6 +341,35 @@ class Pipeline:
         return lane.credentials.account if lane and lane.credentials.account else Missing("account id secret")
 
     @property
+    def missing_roles(self) -> tuple[str, ...]:
+        """The roles the primary lane lacks, in pipeline order (``deploy`` when nothing deploys)."""
+        lane = self.primary
+        if lane is None:
+            return ("deploy",)
+        out = []
+        if lane.quality is None:
+            out.append("quality")
+        if lane.needs_migrations and not lane.migrations:
+            out.append("migrations")
+        if not lane.github_env:
+            out.append("approval")
+        if lane.verify is None:
+            out.append("verify")
+        elif lane.rollback is None:
+            out.append("rollback")
+        return tuple(out)
+
+    @property
+    def verify_url(self) -> str | Missing:
+        """What the verification step reads the deployed URL from (``${{ vars.BASE_URL }}``)."""
+        lane = self.primary
+        step = lane.verify.step if lane and lane.verify else None
+        for key, value in (step.env.items() if step else ()):
+            if "URL" in key.upper() or "url" in str(value).lower():
+                return str(value)
+        return Missing("deployed URL")
+
+    @property
     def db(self) -> object:
         """The deployed environment's first D1 database."""
         dbs = self.env.d1_databases

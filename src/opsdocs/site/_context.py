@@ -6,12 +6,12 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import Undefined
-
 from opsdocs.claims import claim_macro, load_sources, quote_macro
-from opsdocs.errors import ConfigError, PageError
+from opsdocs.errors import PageError
 from opsdocs.project.model import Environment, Project
+from opsdocs.project.pipeline import Missing
 from opsdocs.site import _mermaid, _sections, _tables
+from opsdocs.site._missing import missing_role
 
 
 def _quote(word: str) -> str:
@@ -20,9 +20,14 @@ def _quote(word: str) -> str:
 
 def _wrangler_factory(project: Project) -> Callable[..., str]:
     def wrangler(*args: object, env: Environment | str | None = None) -> str:
-        """``npx wrangler <args> [--env NAME]``: each arg may hold several words (``"d1 migrations list"``)."""
+        """``npx wrangler <args> [--env NAME]``: each arg may hold several words (``"d1 migrations list"``).
+
+        Without ``env``, a database only an environment declares (no top-level bindings) selects that
+        environment, as wrangler needs ``--env`` to find it."""
         words = [w for arg in args for w in str(arg).split(" ") if w]
         name = env.name if isinstance(env, Environment) else env
+        if not name:
+            name = _env_of_database(project, words)
         if name:
             if name not in project.wrangler.envs:
                 raise PageError(f"no environment '{name}' in {project.wrangler.relpath}",
@@ -31,6 +36,18 @@ def _wrangler_factory(project: Project) -> Callable[..., str]:
         return " ".join(["npx", "wrangler", *words])
 
     return wrangler
+
+
+def _env_of_database(project: Project, words: list[str]) -> str | None:
+    if words[:1] != ["d1"]:
+        return None
+    top = project.wrangler.top
+    for word in words[1:]:
+        if not word.startswith("-") and top.database(word) is None:
+            env = next((e for e in project.wrangler.envs.values() if e.database(word) is not None), None)
+            if env is not None:
+                return env.name
+    return None
 
 
 def _cmd(*args: object) -> str:
@@ -43,7 +60,9 @@ def build_context(project: Project) -> dict[str, Any]:
     pipeline = project.pipeline
     sources = load_sources()  # package data: the same for every project
     top = project.wrangler.top
-    first_db = top.d1_databases[0] if top.d1_databases else None
+    # The database local rehearsals use: the top level's, else the deployed environment's (a config may
+    # declare bindings only inside environments).
+    first_db = (top.d1_databases or pipeline.env.d1_databases or (None,))[0]
     return {
         # values
         "project": project,
@@ -51,7 +70,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "worker": top,
         "envs": project.wrangler.envs,
         "environments": project.wrangler.environments,
-        "db": first_db or _NoDatabase(top, project.wrangler.relpath, "db"),
+        "db": first_db or NoDatabase("d1"),
         "databases": project.databases,
         "workflows": project.workflows,
         "jobs": {job.id: job for job in project.jobs},
@@ -61,7 +80,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "health_checks": project.health_checks,
         "pipeline": pipeline,
         "target": pipeline.env,
-        "target_db": pipeline.db or _NoDatabase(pipeline.env, project.wrangler.relpath, "target_db"),
+        "target_db": pipeline.db or NoDatabase("d1"),
         # the environment variables wrangler reads credentials from (fixed by wrangler, not config)
         "cf_env": {"token": "CLOUDFLARE_API_TOKEN", "account": "CLOUDFLARE_ACCOUNT_ID"},
         # macros
@@ -74,7 +93,9 @@ def build_context(project: Project) -> dict[str, Any]:
         "databases_table": lambda: _tables.databases_table(project),
         "environments_table": lambda: _tables.environments_table(project),
         "github_environments_table": lambda: _tables.github_environments_table(project),
-        "migrations_table": lambda db=first_db: _tables.migrations_table(db or _no_db(project)),
+        "migrations_table": lambda db=first_db: _tables.migrations_table(db) if db else missing_role(project, "d1"),
+        "missing_role": lambda role: missing_role(project, role),
+        "deploys_table": lambda: _tables.deploys_table(project),
         "jobs_table": lambda: _tables.jobs_table(project),
         "pipeline_mermaid": lambda direction="LR": _mermaid.pipeline_mermaid(project, direction),
         "health_checks_table": lambda: _sections.health_checks_table(project),
@@ -86,30 +107,6 @@ def build_context(project: Project) -> dict[str, Any]:
     }
 
 
-def _no_db(project: Project) -> Any:
-    raise PageError(f"no D1 database at the top level of {project.wrangler.relpath}",
-                    hint="add a d1_databases entry, or pass the database: migrations_table(envs.X.d1_databases[0])")
-
-
-class _NoDatabase(Undefined):
-    """``db``/``target_db`` when that environment binds no D1 database: still falsy (``{% if db %}``), but
-    using it fails at the environment in wrangler.jsonc, not with "'None' has no attribute 'binding'"."""
-
-    __slots__ = ("_env", "_relpath", "_var")
-
-    def __init__(self, env: Environment, relpath: str, var: str) -> None:
-        super().__init__(name=var)
-        self._env, self._relpath, self._var = env, relpath, var
-
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
-        where = "the top level" if self._env.is_top_level else f"env.{self._env.name}"
-        raise ConfigError(
-            f"{where} declares no d1_databases, but the pages use {self._var}",
-            path=self._relpath if self._env.is_top_level else self._env.location.path,
-            line=None if self._env.is_top_level else self._env.location.line,
-            col=None if self._env.is_top_level else self._env.location.col,
-            hint=f"add the D1 binding under {where} in {self._relpath}: wrangler does not inherit "
-                 "d1_databases into environments",
-        )
-
-    __str__ = _fail_with_undefined_error
+class NoDatabase(Missing):
+    """``db``/``target_db`` when no D1 database is bound: falsy, so pages write ``{% if target_db %}`` and
+    show ``missing_role("d1")`` otherwise; any use of it renders empty rather than failing the build."""

@@ -27,7 +27,7 @@ def prose(text: str) -> str:
 def code(text: object) -> str:
     """Inline code for one value; ``|`` and backticks are written as entities so they cannot end the cell
     or open a Markdown code span inside the ``<code>`` (a quoted wrangler message can hold backticks)."""
-    value = str(text)
+    value = "" if text is None else str(text)
     if not value:
         return NONE
     return "<code>" + html.escape(value).replace("|", "&#124;").replace("`", "&#96;") + "</code>"
@@ -153,3 +153,25 @@ def _timeout(job: Job) -> str:
     if job.uses:
         return f"(calls {code(job.uses)})"
     return f"{job.timeout_minutes} min" if job.timeout_minutes is not None else "⚠️ 360 min (default)"
+
+
+def deploys_table(project: Project) -> str:
+    """Every deploy the workflows run (staging and production alike) and the roles around each."""
+    missing = "⚠️ **missing**"
+    rows = []
+    for lane in project.pipeline.lanes:
+        migrations = "<br>".join(f"{code(m.job.id)} at {code(m.location)}" for m in lane.migrations)
+        if not migrations:
+            migrations = missing if lane.needs_migrations else NONE
+        gate = lane.quality
+        rows.append((
+            code(lane.workflow.relpath), f"{code(lane.deploy.job.id)} at {code(lane.deploy.location)}",
+            env_label(lane.env) if lane.deploy_env_known else f"⚠️ {code('--env ' + str(lane.env_name))}",
+            code(lane.env.worker_name), code(lane.github_env) if lane.github_env else missing,
+            f"{code(gate.id)} ({cell(gate.kind)})" if gate else missing, migrations,
+            code(lane.verify.name) if lane.verify else missing,
+            code(lane.rollback.name) if lane.rollback else missing,
+            code(lane.credentials.token) if lane.credentials.token else NONE,
+        ))
+    return table(("Workflow", "Deploy job at file:line", "Wrangler environment", "Worker", "Approval gate",
+                  "Quality gate", "Remote migrations", "Verified by", "Rolled back by", "Token secret"), rows)
