@@ -148,13 +148,6 @@ def _env_lacks_binding(p: Path) -> str:
     return _at(p, W, '"production": {')
 
 
-def _env_without_d1(p: Path) -> str:
-    text = (p / W).read_text()
-    start = text.index('"d1_databases"', text.index('"production"'))
-    (p / W).write_text(text[:start] + text[text.index("],", start) + 2:])
-    return _at(p, W, '"production": {')
-
-
 def _no_config(p: Path) -> str:
     (p / W).unlink()
     return str(p)
@@ -284,7 +277,6 @@ CONFIG_CASES: list[Case] = [
     Case("jsonc-migrations-dir-missing", jsonc(_migrations_gone, "has no migrations directory", kind="finding")),
     Case("jsonc-env-lacks-var", jsonc(_env_lacks_var, "lacks var DOCS_URL", kind="finding")),
     Case("jsonc-env-lacks-binding", jsonc(_env_lacks_binding, "lacks binding AUDIT", kind="finding")),
-    Case("jsonc-env-without-d1", jsonc(_env_without_d1, "lacks binding DB", kind="finding")),
     Case("jsonc-no-config", jsonc(_no_config, "no wrangler.json, wrangler.jsonc or wrangler.toml")),
     Case("toml-bad-syntax", jsonc(_toml_broken, "invalid TOML")),
     Case("jsonc-not-utf8", jsonc(_not_utf8, "UTF-8")),
