@@ -96,8 +96,6 @@ class DevServer:
         return self._mask(self._group.output()) if self._group is not None else ""
 
     def __enter__(self) -> DevServer:
-        if not self.sandbox.wrangler_bin.exists():
-            raise EnvironmentProblem("wrangler is not installed in node_modules", hint="run npm ci")
         if self.migrate:
             self._apply_migrations()
         if self.port is not None and _port_taken(self.host, self.port):
@@ -115,8 +113,9 @@ class DevServer:
         isolated = _isolation.status().available
         # In its own namespace the port is free by construction; outside, the host port is the real one.
         inner_port = _INNER_PORT if isolated else (self.port or free_port(self.host))
-        argv = [str(self.sandbox.wrangler_bin), "dev", "--ip", self.host, "--port", str(inner_port),
-                "--show-interactive-dev-session=false", "--persist-to", str(self.sandbox.state_dir)]
+        argv = self.sandbox.toolchain.argv("dev", "--ip", self.host, "--port", str(inner_port),
+                                           "--show-interactive-dev-session=false",
+                                           "--persist-to", str(self.sandbox.state_dir))
         if isolated:
             sock = self.sandbox.home / "dev.sock"
             self._forward = HostForward(sock, self.host, self.port or 0)  # bound now: the port is ours
@@ -146,8 +145,8 @@ class DevServer:
             if db.name in seen:
                 continue
             seen.add(db.name)
-            argv = self.sandbox.isolate([str(self.sandbox.wrangler_bin), "d1", "migrations", "apply", db.name,
-                                         "--local"])
+            argv = self.sandbox.isolate(self.sandbox.toolchain.argv("d1", "migrations", "apply", db.name,
+                                                                    "--local"))
             result = run(argv, cwd=self.sandbox.root, env=self.sandbox.env(), timeout_s=MIGRATE_TIMEOUT_S)
             if result.exit_code != 0 or result.timed_out:
                 why = "timed out" if result.timed_out else f"exit code {result.exit_code}"

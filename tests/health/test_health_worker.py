@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from opsdocs import toolchain
 from opsdocs.health import run_health_checks
 from opsdocs.project.checks import load_health_checks
 
@@ -39,7 +40,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _wrangler(args: list[str], cwd: Path, timeout: float) -> None:
-    proc = subprocess.Popen([str(WRANGLER), *args], cwd=cwd, env=ENV, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(toolchain.resolve(REPO).argv(*args), cwd=cwd, env=ENV, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=timeout)
@@ -69,7 +70,7 @@ def _serve(tmp_path: Path, *, migrate: bool) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "wrangler-dev.log").open("wb")
     proc = subprocess.Popen(
-        [str(WRANGLER), "dev", "--ip", "127.0.0.1", "--port", str(port), "--persist-to", str(state)],
+        toolchain.resolve(REPO).argv("dev", "--ip", "127.0.0.1", "--port", str(port), "--persist-to", str(state)),
         cwd=work, env=ENV, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True,
     )

@@ -190,11 +190,11 @@ def test_no_real_login_is_visible(project_root: Path, monkeypatch: pytest.Monkey
     assert result.exit_code != 0
 
 
-def test_missing_wrangler_is_an_environment_problem(project_root: Path, tmp_path: Path) -> None:
-    from opsdocs.devserver import DevServer
-
+def test_missing_wrangler_is_an_environment_problem(project_root: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     empty = tmp_path / "empty_node_modules"
     empty.mkdir()
-    with Sandbox(load_project(project_root), node_modules=empty) as sb, pytest.raises(EnvironmentProblem) as err:
-        DevServer(sb).__enter__()
+    monkeypatch.setenv("OPSDOCS_NODE_MODULES", str(empty))
+    with pytest.raises(EnvironmentProblem) as err, Sandbox(load_project(project_root)):
+        pass
     assert "npm ci" in str(err.value) and "\n" not in str(err.value)

@@ -217,7 +217,7 @@ def test_help_is_cached_per_version_and_reused_without_running_wrangler(
     assert data["version"] == WRANGLER_VERSION
     assert {"", "d1", "d1 migrations", "d1 migrations apply"} <= set(data["commands"])
     # A binary that does not exist: every answer below must come from the file.
-    offline = WranglerHelp(help_cache / "no-such-wrangler", WRANGLER_VERSION, cache_file)
+    offline = WranglerHelp([str(help_cache / "no-such-wrangler")], WRANGLER_VERSION, cache_file)
     spec = offline.command(("d1", "migrations", "apply"))
     assert spec is not None and spec.flag("--remote") is not None and spec.flag("--remot") is None
     assert offline.command(("d1", "migrate")) is None  # answered from the parent's subcommand list
@@ -230,10 +230,10 @@ def test_cache_of_another_version_or_damaged_is_ignored(tmp_path: Path) -> None:
     cache_file.write_text(json.dumps({"version": "1.0.0", "commands": {"": {"subcommands": ["deploy"],
                                                                              "positionals": [], "flags": []}}}))
     with pytest.raises(EnvironmentProblem):
-        WranglerHelp(tmp_path / "missing", "9.9.9", cache_file).command(())
+        WranglerHelp([str(tmp_path / "missing")], "9.9.9", cache_file).command(())
     cache_file.write_text("{not json")
     with pytest.raises(EnvironmentProblem):
-        WranglerHelp(tmp_path / "missing", "9.9.9", cache_file).command(())
+        WranglerHelp([str(tmp_path / "missing")], "9.9.9", cache_file).command(())
 
 
 def test_prefetch_runs_only_what_exists_and_fills_the_cache(tmp_path: Path) -> None:
@@ -251,15 +251,16 @@ def test_prefetch_runs_only_what_exists_and_fills_the_cache(tmp_path: Path) -> N
     assert execute.flag("--no-json") == json_flag and execute.flag("--no-command") is None
 
 
-def test_for_version_finds_node_modules_in_a_parent_and_fails_clearly_without(tmp_path: Path) -> None:
+def test_for_version_finds_node_modules_in_a_parent_else_the_pinned_one(tmp_path: Path) -> None:
     nested = WranglerHelp.for_version(REPO / "src" / "opsdocs", cache_dir=tmp_path)
     assert nested.version == WRANGLER_VERSION
-    assert nested.wrangler == REPO / "node_modules" / ".bin" / "wrangler"
+    # opsdocs.toolchain's pair: the pinned Node (node_modules/.bin/node) running wrangler's own entry
+    assert nested.wrangler == [str(REPO / "node_modules" / ".bin" / "node"),
+                               str(REPO / "node_modules" / "wrangler" / "bin" / "wrangler.js")]
     default = WranglerHelp.for_version(REPO)
     assert default.cache_file == REPO / ".opsdocs" / "cache" / f"wrangler-help-{WRANGLER_VERSION}.json"
-    with pytest.raises(EnvironmentProblem) as info:
-        WranglerHelp.for_version(tmp_path)
-    assert info.value.hint == "run `npm ci` in the project checkout"
+    elsewhere = WranglerHelp.for_version(tmp_path)  # no node_modules of its own: the wrangler opsdocs pins
+    assert elsewhere.version == WRANGLER_VERSION and elsewhere.wrangler == nested.wrangler
     broken = tmp_path / "b"
     (broken / "node_modules" / "wrangler").mkdir(parents=True)
     (broken / "node_modules" / "wrangler" / "package.json").write_text("{}")

@@ -10,16 +10,15 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from opsdocs import toolchain
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.steps import _proc
 from opsdocs.steps._help_text import CommandSpec, FlagSpec, PositionalSpec, parse_help
-
-# The one node_modules to use when set (documented in opsdocs.steps.sandbox).
-NODE_MODULES_ENV = "OPSDOCS_NODE_MODULES"
+from opsdocs.toolchain import NODE_MODULES_ENV  # noqa: F401 - re-exported for opsdocs.steps.sandbox
 
 __all__ = ["CommandSpec", "FlagSpec", "PositionalSpec", "WranglerHelp"]
 
@@ -30,8 +29,8 @@ _WORKERS = 4  # 2 cores; --help is mostly Node start-up, a few in parallel still
 class WranglerHelp:
     """``command(path)`` answers from the cache or runs ``wrangler <path> --help`` once."""
 
-    def __init__(self, wrangler: Path, version: str, cache_file: Path) -> None:
-        self.wrangler = wrangler
+    def __init__(self, wrangler: Sequence[str], version: str, cache_file: Path) -> None:
+        self.wrangler = list(wrangler)  # argv prefix: [node, wrangler.js] from opsdocs.toolchain
         self.version = version
         self.cache_file = cache_file
         self._lock = threading.Lock()
@@ -40,27 +39,12 @@ class WranglerHelp:
 
     @classmethod
     def for_version(cls, root: Path, *, cache_dir: Path | None = None) -> WranglerHelp:
-        """The wrangler installed in ``root/node_modules`` (or a parent's; only ``$OPSDOCS_NODE_MODULES``
-        when that is set), cached in ``cache_dir`` (default ``root/.opsdocs/cache``)."""
+        """The wrangler (and Node) :func:`opsdocs.toolchain.resolve` picks for ``root``, cached in
+        ``cache_dir`` (default ``root/.opsdocs/cache``)."""
         root = Path(root).resolve()
-        override = os.environ.get(NODE_MODULES_ENV)  # when set, the one place looked at (see sandbox.py)
-        candidates = [Path(override)] if override else [base / "node_modules" for base in (root, *root.parents)]
-        for node_modules in candidates:
-            package = node_modules / "wrangler" / "package.json"
-            if package.is_file():
-                break
-        else:
-            raise EnvironmentProblem("wrangler is not installed", path=candidates[0],
-                                     hint=f"run `npm ci` in the project checkout (or unset {NODE_MODULES_ENV})"
-                                     if override else "run `npm ci` in the project checkout")
-        try:
-            version = str(json.loads(package.read_text(encoding="utf-8"))["version"])
-        except (OSError, ValueError, KeyError) as exc:
-            raise EnvironmentProblem(f"cannot read the wrangler version: {exc}", path=package,
-                                     hint="reinstall with `npm ci`") from None
-        wrangler = node_modules / ".bin" / "wrangler"
+        tools = toolchain.resolve(root)
         cache = cache_dir if cache_dir is not None else root / ".opsdocs" / "cache"
-        return cls(wrangler, version, Path(cache) / f"wrangler-help-{version}.json")
+        return cls(tools.argv(), tools.wrangler_version, Path(cache) / f"wrangler-help-{tools.wrangler_version}.json")
 
     def command(self, path: tuple[str, ...]) -> CommandSpec | None:
         """The spec of ``wrangler <path>``, or None when wrangler has no such command."""
@@ -109,15 +93,15 @@ class WranglerHelp:
         command = " ".join(["wrangler", *path, "--help"])
         try:
             with tempfile.TemporaryDirectory(prefix="opsdocs-help-") as cwd:  # no wrangler.jsonc to read
-                result = _proc.run([str(self.wrangler), *path, "--help"], cwd=cwd, env=env,
+                result = _proc.run([*self.wrangler, *path, "--help"], cwd=cwd, env=env,
                                    timeout_s=HELP_TIMEOUT_S)
         except OSError as exc:
-            raise EnvironmentProblem(f"cannot run `{command}`: {exc.strerror or exc}", path=self.wrangler,
+            raise EnvironmentProblem(f"cannot run `{command}`: {exc.strerror or exc}", path=self.wrangler[-1],
                                      hint="install wrangler with `npm ci`") from None
         if result.timed_out or result.exit_code != 0:
             why = "timed out" if result.timed_out else f"exited {result.exit_code}"
             raise EnvironmentProblem(f"`{command}` {why}: {result.output.strip()[-300:]}",
-                                     path=self.wrangler, hint="reinstall wrangler with `npm ci`")
+                                     path=self.wrangler[-1], hint="reinstall wrangler with `npm ci`")
         return parse_help(path, _proc.strip_ansi(result.output))
 
     def _load(self) -> None:

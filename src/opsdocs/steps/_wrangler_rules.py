@@ -1,5 +1,6 @@
 """What each wrangler command touches: the rule table behind ``classify`` (from ../shared/FACTS.md and
-the pinned wrangler 4.86 ``--help``).
+the pinned wrangler's ``--help``, re-checked for 4.164; tests/steps/test_wrangler_rules_vs_help.py holds the
+table to the pinned wrangler's command tree and value flags).
 
 Anything not listed here is mutating and remote: a new or misspelt subcommand must fail safe.
 """
@@ -26,7 +27,7 @@ GROUPS: dict[Path, frozenset[str]] = {
     ("kv", "namespace"): frozenset({"create", "list", "delete", "rename"}),
     ("kv", "key"): frozenset({"put", "list", "get", "delete"}),
     ("kv", "bulk"): frozenset({"get", "put", "delete"}),
-    ("r2",): frozenset({"object", "bucket", "sql"}),
+    ("r2",): frozenset({"object", "bucket", "sql"}),  # `r2 sql`: wrangler <= 4.86 only
     ("r2", "object"): frozenset({"get", "put", "delete"}),
     ("triggers",): frozenset({"deploy"}),
 }
@@ -36,7 +37,9 @@ TOP_LEAVES = frozenset({"docs", "complete", "delete", "deploy", "dev", "init", "
 # Top-level groups whose children are not modelled: the next word is taken as the subcommand.
 OTHER_GROUPS = frozenset({"email", "auth", "ai", "ai-search", "browser", "containers", "dispatch-namespace",
                           "pages", "queues", "vpc", "workflows", "hyperdrive", "pipelines", "secrets-store",
-                          "vectorize", "cert", "mtls-certificate", "tunnel"})
+                          "vectorize", "cert", "mtls-certificate", "tunnel",
+                          # new in wrangler 4.164 (`pipelines` moved under `basin`)
+                          "agent-memory", "artifacts", "basin", "flagship", "k2", "turnstile"})
 
 # Always remote, never changes anything.
 REMOTE_READS = frozenset({
@@ -87,10 +90,17 @@ VALUE_FLAGS = frozenset({
     "--containers-rollout", "--secrets-file", "--preview-alias", "--table", "--format", "--status", "--header",
     "--method", "--search", "--sampling-rate", "--inspector-port", "--local-protocol", "--content-type",
     "--jurisdiction", "-J", "--storage-class", "-s", "--limit", "--prefix", "--location", "--script-name",
+    # wrangler 4.164: a global auth profile, deploy/rollback/versions options, dev tunnels, d1 export
+    "--profile", "--zone", "--zones", "--zone-id", "--zone-ids", "--durable-objects-code-update-mode",
+    "--version-tag", "--tunnel-name", "--tunnel-allowed-mail", "--compatibility",
+    # value flags of `dev` and `whoami` the table had missed (the help test found them)
+    "--inspector-ip", "--https-key-path", "--https-cert-path", "--local-upstream", "--upstream-protocol",
+    "--log-level", "--account",
 })
 # Flags whose value is a file or directory: in a rehearse block it must stay inside the sandbox.
 PATH_FLAGS = frozenset({"--config", "-c", "--cwd", "--env-file", "--file", "-f", "--output", "--persist-to",
-                        "--outdir", "--outfile", "--path", "--secrets-file", "--metafile", "--tsconfig"})
+                        "--outdir", "--outfile", "--path", "--secrets-file", "--metafile", "--tsconfig",
+                        "--https-key-path", "--https-cert-path"})
 
 _READ_PRAGMAS = frozenset({
     "table_list", "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",

@@ -1,7 +1,8 @@
 """A throw-away copy of the project where runbook steps run for real, offline.
 
 The sandbox holds copies of what wrangler reads (the config, the Worker's source, every migrations
-directory, package.json) and a symlink to ``node_modules``; wrangler's local state (``.wrangler/state``)
+directory, package.json) and a symlink to the ``node_modules`` :mod:`opsdocs.toolchain` picked (its ``node``
+and ``wrangler`` are linked into the shims directory, first on a step's PATH); wrangler's local state (``.wrangler/state``)
 is created inside it, so a rehearsal never touches the real checkout. HOME points inside the sandbox
 too: wrangler cannot find a real ``wrangler login`` there, so without a token every remote command fails
 before it reaches Cloudflare. The directory is removed on exit, also when a step raised.
@@ -17,19 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from opsdocs.errors import EnvironmentProblem
+from opsdocs import toolchain
 from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
-# $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other, e.g. a pinned install outside
-# both checkouts; also how a test shows what happens when no wrangler can be found.
-from opsdocs.steps._wrangler_help import NODE_MODULES_ENV
 from opsdocs.steps import _isolation
 from opsdocs.steps._copy import copy_into
 from opsdocs.steps._shims import write_shims
 from opsdocs.steps._proc import ProcResult, add_cleanup, remove_cleanup, run
 from opsdocs.steps.masking import CREDENTIAL_ENV
+# $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other (see opsdocs.toolchain).
+from opsdocs.toolchain import NODE_MODULES_ENV, Toolchain
 
-__all__ = ["Sandbox", "find_node_modules", "NODE_MODULES_ENV", "PASS_ENV"]
+__all__ = ["Sandbox", "NODE_MODULES_ENV", "PASS_ENV"]
 
 
 # Only these reach a step from the caller's environment: a step must not depend on (or leak) the rest.
@@ -52,31 +52,12 @@ _QUIET_ENV = {
 _EXTRA_FILES = ("package.json", "package-lock.json", "tsconfig.json", ".dev.vars.example")
 
 
-def find_node_modules(project: Project) -> Path:
-    """``$OPSDOCS_NODE_MODULES`` when set (the only place looked at), else the project's ``node_modules``
-    with wrangler in it, else the opsdocs checkout's."""
-    override = os.environ.get(NODE_MODULES_ENV)
-    if override:
-        if (Path(override) / ".bin" / "wrangler").exists():
-            return Path(override)
-        raise EnvironmentProblem(f"wrangler is not installed in ${NODE_MODULES_ENV} (no .bin/wrangler)",
-                                 path=override, hint=f"run npm ci there, or unset {NODE_MODULES_ENV}")
-    for base in (project.root, CHECKOUT_ROOT):
-        candidate = base / "node_modules"
-        if (candidate / ".bin" / "wrangler").exists():
-            return candidate
-    raise EnvironmentProblem(
-        "wrangler is not installed (no node_modules/.bin/wrangler in the project or the opsdocs checkout)",
-        path=project.root, hint="run npm ci",
-    )
-
-
 class Sandbox:
     """A temp copy of the project; use as a context manager, then ``run()`` step text inside it."""
 
-    def __init__(self, project: Project, *, node_modules: Path | None = None, keep: bool = False) -> None:
+    def __init__(self, project: Project, *, tools: Toolchain | None = None, keep: bool = False) -> None:
         self.project = project
-        self._node_modules = node_modules
+        self._tools = tools
         self._keep = keep  # for debugging a drill: leave the directory behind
         self._tmp: Path | None = None
         self._modules: Path | None = None
@@ -84,14 +65,13 @@ class Sandbox:
     # --- lifecycle -------------------------------------------------------------------------------
 
     def __enter__(self) -> Sandbox:
-        if shutil.which("node") is None and shutil.which("nodejs") is None:
-            raise EnvironmentProblem("node is not installed or not on PATH", hint="install Node 20")
-        node_modules = self._node_modules or find_node_modules(self.project)
-        self._modules = node_modules.resolve()
+        if self._tools is None:  # EnvironmentProblem (one line) when Node or wrangler will not do
+            self._tools = toolchain.resolve(self.project.root)
+        self._modules = self._tools.node_modules
         self._tmp = Path(tempfile.mkdtemp(prefix="opsdocs-sandbox-"))
         add_cleanup(self.close)  # a SIGTERM ends the process without unwinding this `with`
         try:
-            self._populate(node_modules)
+            self._populate(self._tools)
         except BaseException:
             self.close()
             raise
@@ -132,8 +112,11 @@ class Sandbox:
         return self.root.parent / "shims"
 
     @property
-    def wrangler_bin(self) -> Path:
-        return self.root / "node_modules" / ".bin" / "wrangler"
+    def toolchain(self) -> Toolchain:
+        """The Node and wrangler every step and server in this sandbox runs (``toolchain.argv(...)``)."""
+        if self._tools is None:
+            raise RuntimeError("Sandbox used outside its `with` block")
+        return self._tools
 
     # --- running ---------------------------------------------------------------------------------
 
@@ -177,7 +160,7 @@ class Sandbox:
 
     # --- copying ---------------------------------------------------------------------------------
 
-    def _populate(self, node_modules: Path) -> None:
+    def _populate(self, tools: Toolchain) -> None:
         src_root = self.project.root
         config = self.project.wrangler.path
         config_dir = config.parent
@@ -197,8 +180,9 @@ class Sandbox:
             wanted.add(config_dir / assets["directory"])
         for path in sorted(wanted):
             self._copy(path)
-        (self.root / "node_modules").symlink_to(node_modules.resolve(), target_is_directory=True)
-        write_shims(self.shims, node_modules.resolve() / ".bin" / "wrangler")
+        (self.root / "node_modules").symlink_to(tools.node_modules, target_is_directory=True)
+        write_shims(self.shims, tools.wrangler_js)
+        tools.shim_dir(self.shims)  # `node` and `wrangler` themselves: the toolchain's pair
 
     def _copy(self, path: Path) -> None:
         copy_into(path, self.project.root, self.root)

@@ -150,32 +150,21 @@ class OpsdocsSession:
 
 
 def _wrangler_version(project: Any) -> str:
-    """The version of the wrangler the sandbox runs the project's commands with."""
-    import json
+    """The version of the wrangler the sandbox runs the project's commands with (opsdocs.toolchain's)."""
+    from opsdocs import toolchain
 
-    from opsdocs.steps.sandbox import find_node_modules
-
-    package = find_node_modules(project) / "wrangler" / "package.json"
-    try:
-        return str(json.loads(package.read_text(encoding="utf-8"))["version"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise EnvironmentProblem(f"cannot read the wrangler version: {exc}", path=package,
-                                 hint="run npm ci") from None
+    return toolchain.find_wrangler(project.root).version
 
 
 def _preflight(ctx: VerifyContext, checks: list[Any]) -> None:
-    """Node and wrangler must exist when a selected check runs wrangler (EnvironmentProblem if not)."""
-    import shutil
-
+    """Node and wrangler must exist (and suit each other: opsdocs.toolchain) when a selected check runs
+    wrangler (EnvironmentProblem if not)."""
+    from opsdocs import toolchain
     from opsdocs.steps._isolation import require
-    from opsdocs.steps.sandbox import find_node_modules
 
     if getattr(ctx.options, "require_isolation", False):
         require()  # before anything runs: an unisolated rehearsal must not start at all
     wrangler_keys = ("runbook:", "static", "devserver", "health:local")
     if not any(r.startswith(wrangler_keys) for c in checks for r in c.resources):
         return
-    if shutil.which("node", path=ctx.options.env.get("PATH")) is None:
-        raise EnvironmentProblem("Node.js is not on PATH (wrangler runs on it)",
-                                 hint="install Node 20 or newer, then run npm ci")
-    find_node_modules(ctx.project)
+    toolchain.resolve(ctx.project.root, path=ctx.options.env.get("PATH"))

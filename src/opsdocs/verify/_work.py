@@ -47,13 +47,10 @@ def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
 
 
 def _static(ctx: VerifyContext) -> list[Finding]:
-    from opsdocs.project.load import CHECKOUT_ROOT
     from opsdocs.steps.static import WranglerHelp, check_step_static, wrangler_paths
 
-    try:
-        helper = WranglerHelp.for_version(ctx.project.root)
-    except EnvironmentProblem:  # another checkout without node_modules: use the wrangler opsdocs pins
-        helper = WranglerHelp.for_version(CHECKOUT_ROOT)
+    # opsdocs.toolchain: the project's wrangler, else (no node_modules of its own) the one opsdocs pins
+    helper = WranglerHelp.for_version(ctx.project.root)
     steps = [step for rb in runbooks(ctx) for step in rb.steps]
     helper.prefetch(wrangler_paths(steps))
     return [f for step in steps for f in check_step_static(step, ctx.project, helper)]
