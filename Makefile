@@ -33,7 +33,13 @@ verify: $(STAMP)  ## check the docs against reality, write .opsdocs/report.json
 wheel: $(STAMP)  ## the installable package in dist/ (carries the guides and the pinned mermaid)
 	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .
 
-bench: $(STAMP)
+BENCH_STAMP := .venv-bench/.installed
+$(BENCH_STAMP): benchmarks/baseline-requirements.txt
+	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet -r benchmarks/baseline-requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)  ## benchmarks; the pytest-check-links baseline runs from .venv-bench
 	$(BIN)/python benchmarks/run.py
 
 mutation: $(STAMP)  ## mutation-test the safety classifier and the drift rules
@@ -44,4 +50,4 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 clean:
-	rm -rf $(VENV) node_modules site .opsdocs .wrangler test-output
+	rm -rf $(VENV) .venv-bench node_modules site .opsdocs .wrangler test-output

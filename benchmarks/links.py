@@ -23,6 +23,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 VENV_BIN = ROOT / ".venv" / "bin"
+# pytest-check-links needs pytest<9: it lives in its own venv (benchmarks/baseline-requirements.txt, `make bench`)
+BASELINE_BIN = ROOT / ".venv-bench" / "bin"
 _GENERATOR_VERSION = 1  # bump when the generated pages change, so cached sites are rebuilt
 _SECTION_SIZE = 50
 
@@ -136,7 +138,7 @@ def _pytest_check_links(files: list[Path], cwd: Path, timeout_s: float) -> tuple
     """Links checked by pytest-check-links within ``timeout_s``: (count, seconds, finished)."""
     (cwd / "pytest.ini").write_text("[pytest]\n")  # keep the repo's pytest config out of the way
     cmd = [
-        str(VENV_BIN / "pytest"),
+        str(BASELINE_BIN / "pytest"),
         "--check-links",
         *map(str, files),
         "-p",

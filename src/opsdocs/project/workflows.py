@@ -77,7 +77,7 @@ def load_workflow(path: Path, root: Path) -> Workflow:
     return Workflow(
         path=path.resolve(), relpath=rel, name=str(name) if name else path.stem, triggers=triggers,
         permissions=data.get("permissions"), concurrency=data.get("concurrency"),
-        env=dict(data.get("env") or {}), jobs=jobs, secrets=secrets, actions=actions,
+        env=_mapping(data.get("env")), jobs=jobs, secrets=secrets, actions=actions,
         location=Location(rel, 1),
     )
 
@@ -129,7 +129,7 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
                                   hint=f"write `{key}:` followed by indented `name: value` lines")
         steps.append(Step(
             name=s.get("name"), id=s.get("id"), uses=s.get("uses"), run=s.get("run"),
-            with_=dict(s.get("with") or {}), env=dict(s.get("env") or {}), if_=_str(s.get("if")),
+            with_=_mapping(s.get("with")), env=_mapping(s.get("env")), if_=_str(s.get("if")),
             location=Location(rel, line_of(steps_raw, i)),
             working_directory=_str(s.get("working-directory")),
         ))
@@ -168,3 +168,8 @@ def _secrets(text: str, rel: str, jobs: tuple[Job, ...]) -> tuple[SecretRef, ...
 def _action(uses: str, rel: str, job: str, loc: Location) -> ActionRef:
     action, _, ref = uses.partition("@")
     return ActionRef(uses=uses, action=action, ref=ref or None, workflow=rel, job=job, location=loc)
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    """A YAML mapping as loaded (a LineDict keeps each key's line, which drift rules point at), else {}."""
+    return value if isinstance(value, dict) else {}
