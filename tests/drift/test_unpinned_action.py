@@ -15,6 +15,8 @@ jobs:
     uses: org/repo/.github/workflows/x.yml@main
   local:
     uses: ./.github/workflows/quality.yml
+  self:
+    uses: $/.github/workflows/quality.yml
   build:
     runs-on: ubuntu-latest
     steps:
@@ -33,7 +35,7 @@ def test_unpinned_uses_are_reported_at_their_line(build: Build) -> None:
     findings = UnpinnedAction().check(build({".github/workflows/ci.yml": CI}), [])
     wf = ".github/workflows/ci.yml"
     assert [(f.id, f.location) for f in findings] == [
-        (f"drift:unpinned-action:{wf}:{n}", f"{wf}:{n}") for n in (4, 12, 13, 15, 17)]
+        (f"drift:unpinned-action:{wf}:{n}", f"{wf}:{n}") for n in (4, 14, 15, 17, 19)]
     assert findings[1].message == ("actions/setup-node@v5 is not pinned to a commit; use "
                                    "actions/setup-node@<40-hex commit SHA> # v5")
     assert findings[4].message.endswith("use actions/upload-artifact@<40-hex commit SHA> # tag")

@@ -10,7 +10,7 @@ from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
-from opsdocs.steps.sandbox import find_node_modules
+from opsdocs import toolchain
 
 
 class QuotedOutput:
@@ -39,7 +39,7 @@ class QuotedOutput:
         if not uses:
             return []
         try:
-            bundle = WranglerBundle(find_node_modules(project))
+            bundle = WranglerBundle(toolchain.find_wrangler(project.root).node_modules)
         except EnvironmentProblem as err:
             page, line, _ = uses[0]
             return [failure(self.id, "wrangler", f"{page.relpath}:{line}",

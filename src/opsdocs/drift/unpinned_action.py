@@ -11,7 +11,7 @@ from opsdocs.site.pages import RenderedPage
 
 
 def _needs_pin(ref: ActionRef) -> bool:
-    if ref.action.startswith("./"):  # this repository's own code, at the commit being run
+    if ref.action.startswith(("./", "$/")):  # this repository's own code (`$/`: the self-repository form)
         return False
     if ref.action.startswith("docker://"):
         return "@sha256:" not in ref.uses

@@ -118,7 +118,7 @@ def _quality(site: StepCalls, before: list[Job], steps: tuple[StepCalls, ...],
 
 
 def _called(uses: str, workflows: tuple[Workflow, ...]) -> Workflow | None:
-    if not uses.startswith("./"):
+    if not uses.startswith(("./", "$/")):  # `$/`: GitHub's self-repository form
         return None  # another repository's workflow
     name = PurePosixPath(uses.split("@")[0]).name
     return next((w for w in workflows if PurePosixPath(w.relpath).name == name), None)

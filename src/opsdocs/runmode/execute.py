@@ -17,9 +17,10 @@ from pathlib import Path
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.model import Project
 from opsdocs.steps._proc import ProcResult, run  # the one runner that kills a step's whole process group
+from opsdocs import toolchain
 from opsdocs.steps import classify
 from opsdocs.steps.masking import CREDENTIAL_ENV
-from opsdocs.steps.sandbox import PASS_ENV, Sandbox, find_node_modules
+from opsdocs.steps.sandbox import PASS_ENV, Sandbox
 
 __all__ = ["Executor"]
 
@@ -67,7 +68,8 @@ class Executor:
         env = {k: os.environ[k] for k in names if os.environ.get(k)}
         env.update(_REMOTE_ENV)
         try:
-            bin_dir = str(find_node_modules(self.project) / ".bin")
+            # opsdocs.toolchain's node_modules: its .bin has wrangler and (from the node package) Node 22
+            bin_dir = str(toolchain.find_wrangler(self.project.root).node_modules / ".bin")
         except EnvironmentProblem:  # no pinned wrangler: the operator's own PATH decides
             return env
         env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", os.defpath)])

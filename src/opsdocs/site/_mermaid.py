@@ -54,7 +54,8 @@ def pipeline_mermaid(project: Project, direction: str = "LR") -> str:
                 # Text, not an emoji: a machine without an emoji font draws an empty box.
                 gate = f'|"gate: {_label(job.environment)}"|' if job.environment else ""
                 edges.append(f"  {node_id(wf, need)} -->{gate} {node_id(wf, job.id)}")
-            called = project.workflow(job.uses.removeprefix("./")) if job.uses else None
+            # `./x` or GitHub's self-repository form `$/x`: a workflow of this repository
+            called = project.workflow(job.uses.removeprefix("./").removeprefix("$/")) if job.uses else None
             if called is not None:
                 edges.append(f"  {node_id(wf, job.id)} -. calls .-> {_graph_id(called)}")
         out.append("  end")
