@@ -58,6 +58,18 @@ class D1Database:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """Any binding: D1, KV, R2, Durable Object, service, queue, assets... (``name`` is what code reads)."""
+
+    kind: str  # as the pages show it: "KV namespace", "Durable Object"...
+    name: str
+    resource: str  # database name, bucket, namespace id, class, service... ("" when none)
+    location: Location
+    remote: bool = False  # `remote: true`: local dev talks to the real resource
+    inherited: bool = False  # wrangler inherits it into environments (assets)
+
+
+@dataclass(frozen=True)
 class Environment:
     """The top-level Worker (``name == ""``) or one ``env.<name>``, resolved as wrangler does.
 
@@ -79,6 +91,9 @@ class Environment:
     # Top-level bindings (by binding name) this environment does not repeat: wrangler will not have them.
     missing_bindings: tuple[str, ...] = ()
     missing_vars: tuple[str, ...] = ()
+    bindings: tuple[Binding, ...] = ()  # every binding it declares itself, D1 included
+    secrets_required: tuple[str, ...] = ()  # `secrets.required`
+    missing_secrets: tuple[str, ...] = ()  # top-level `secrets.required` it does not repeat
 
     @property
     def is_top_level(self) -> bool:
@@ -110,6 +125,7 @@ class WranglerConfig:
     # JSON pointer ("/d1_databases/0/binding") -> location, for every key in the file.
     locations: dict[str, Location] = field(default_factory=dict, repr=False)
     read_paths: tuple[Path, ...] = ()  # the config and every migrations folder and file read
+    do_migrations: tuple[tuple[str, str, Location], ...] = ()  # Durable Object migrations: tag, change, where
 
     @property
     def environments(self) -> tuple[Environment, ...]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from opsdocs.errors import ConfigError
+from opsdocs.project._bindings import bindings, do_migrations, required_secrets
 from opsdocs.project._jsonc import locate_keys, parse_jsonc
 from opsdocs.project._toml import locate_keys as locate_toml_keys
 from opsdocs.project._toml import parse_toml, read_config_text
@@ -109,6 +110,7 @@ def load_wrangler(path: Path, root: Path) -> WranglerConfig:
         compatibility_date=top.compatibility_date,
         compatibility_flags=tuple(r.get(raw, "compatibility_flags", list, "", default=[])),
         top=top, envs=envs, raw=raw, locations=locations, read_paths=tuple(dict.fromkeys(read)),
+        do_migrations=do_migrations(raw, r.loc),
     )
 
 
@@ -133,16 +135,22 @@ def _environment(r: _Reader, raw: dict[str, Any], obj: dict[str, Any], env_name:
     worker_name = own_name or (f"{worker}-{env_name}" if env_name else worker)
     missing_b: tuple[str, ...] = ()
     missing_v: tuple[str, ...] = ()
+    missing_s: tuple[str, ...] = ()
+    own = bindings(obj, r.loc, pointer)
+    secrets = required_secrets(obj)
     if top is not None:
         have = {db.binding for db in dbs}
-        missing_b = tuple(db.binding for db in top.d1_databases if db.binding not in have)
+        have |= {b.name for b in own}
+        missing_b = tuple(dict.fromkeys(b.name for b in top.bindings if b.name not in have and not b.inherited))
         missing_v = tuple(k for k in top.vars if k not in vars_)
+        missing_s = tuple(k for k in top.secrets_required if k not in secrets)
     return Environment(
         name=env_name, worker_name=worker_name, main=main, compatibility_date=date, vars=dict(vars_),
         d1_databases=dbs, routes=tuple(routes), workers_dev=r.get(merged, "workers_dev", bool, pointer),
         observability=dict(r.get(merged, "observability", dict, pointer, default={})),
         location=r.loc(pointer) if pointer else Location(r.relpath, 1),
-        missing_bindings=missing_b, missing_vars=missing_v,
+        missing_bindings=missing_b, missing_vars=missing_v, bindings=own, secrets_required=secrets,
+        missing_secrets=missing_s,
     )
 
 

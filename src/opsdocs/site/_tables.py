@@ -89,16 +89,22 @@ def databases_table(project: Project) -> str:
 
 
 def bindings_table(project: Project) -> str:
-    """Every binding and var per environment, and what an environment failed to repeat."""
+    """Every binding (all kinds), var and required secret per environment, and what one failed to repeat."""
     rows = []
     for env in project.wrangler.environments:
-        for db in env.d1_databases:
-            rows.append((env_label(env), code(db.binding), "D1 database", code(db.name)))
+        for b in env.bindings:
+            kind = cell(b.kind) + (f" ({code('remote: true')})" if b.remote else "")
+            rows.append((env_label(env), code(b.name), kind, code(b.resource), code(b.location)))
         for var in env.vars:
-            rows.append((env_label(env), code(var), "variable", code(_short(env.vars[var]))))
-        for missing in (*env.missing_bindings, *env.missing_vars):
-            rows.append((env_label(env), code(missing), "⚠️ **missing**: not inherited", NONE))
-    return table(("Environment", "Binding", "Kind", "Value / resource"), rows)
+            rows.append((env_label(env), code(var), "variable", code(_short(env.vars[var])), NONE))
+        for name in env.secrets_required:
+            rows.append((env_label(env), code(name), f"secret ({code('secrets.required')})", f"set with {code('wrangler secret put')}",
+                         NONE))
+        for missing in (*env.missing_bindings, *env.missing_vars, *env.missing_secrets):
+            rows.append((env_label(env), code(missing), "⚠️ **missing**: not inherited", NONE, code(env.location)))
+    for tag, change, where in project.wrangler.do_migrations:
+        rows.append(("top level", code(tag), "Durable Object migration", cell(change), code(where)))
+    return table(("Environment", "Binding", "Kind", "Value / resource", "Defined at"), rows)
 
 
 def _short(value: Any) -> str:
@@ -110,11 +116,11 @@ def environments_table(project: Project) -> str:
     """Wrangler environments: Worker deployed, flag, bindings, missing bindings flagged."""
     rows = []
     for env in project.wrangler.environments:
-        dbs = "<br>".join(f"{code(db.binding)} → {code(db.name)}" for db in env.d1_databases) or NONE
-        missing = ", ".join(code(b) for b in (*env.missing_bindings, *env.missing_vars))
+        dbs = "<br>".join(f"{code(b.name)} → {code(b.resource)} ({cell(b.kind)})" for b in env.bindings) or NONE
+        missing = ", ".join(code(b) for b in (*env.missing_bindings, *env.missing_vars, *env.missing_secrets))
         rows.append((env_label(env), code(env.worker_name), code(env.env_flag) if env.env_flag else NONE,
                      dbs, f"⚠️ {missing}" if missing else "✅ none", code(env.location)))
-    return table(("Environment", "Worker", "Flag", "D1 bindings", "Missing bindings", "Defined at"), rows)
+    return table(("Environment", "Worker", "Flag", "Bindings", "Missing bindings", "Defined at"), rows)
 
 
 def github_environments_table(project: Project) -> str:
