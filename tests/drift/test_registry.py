@@ -16,9 +16,9 @@ from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 
 EXPECTED = ["undocumented-secret", "unused-secret-doc", "undescribed-environment", "env-missing-bindings",
-            "pipeline-order", "migrations-dir", "literal-config-value", "nav-coverage", "unpinned-action",
-            "job-hygiene", "workflow-database", "claim-source", "quoted-output", "rollback-readiness", "todo-marker",
-            "runtimes"]
+            "pipeline-order", "migrations-dir", "drizzle-journal", "remote-sql-traps", "literal-config-value",
+            "nav-coverage", "unpinned-action", "job-hygiene", "workflow-database", "claim-source", "quoted-output",
+            "rollback-readiness", "todo-marker", "runtimes"]
 
 
 def test_every_rule_is_registered_once_in_report_order() -> None:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from opsdocs.drift._base import Rule, passed
 from opsdocs.drift.claim_source import ClaimSource
 from opsdocs.errors import OpsdocsError
+from opsdocs.drift.remote_sql_traps import RemoteSqlTraps
+from opsdocs.drift.drizzle_journal import DrizzleJournal
 from opsdocs.drift.env_missing_bindings import EnvMissingBindings
 from opsdocs.drift.job_hygiene import JobHygiene
 from opsdocs.drift.literal_config_value import LiteralConfigValue
@@ -33,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     EnvMissingBindings(),
     PipelineOrder(),
     MigrationsDir(),
+    DrizzleJournal(),
+    RemoteSqlTraps(),
     LiteralConfigValue(),
     NavCoverage(),
     UnpinnedAction(),

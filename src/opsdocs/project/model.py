@@ -37,6 +37,7 @@ class Migration:
     name: str  # file name, e.g. "0001_create_accounts.sql"
     path: Path  # absolute
     location: Location  # the file itself, line 1
+    sql: str = field(default="", repr=False, compare=False)  # the file's text, read once at load time
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,8 @@ def load_wrangler(path: Path, root: Path) -> WranglerConfig:
     read = [path.resolve()]
     for env in (top, *envs.values()):
         for db in env.d1_databases:
-            read += [(path.parent / db.migrations_dir).resolve(), *(m.path for m in db.migrations)]
+            folder = (path.parent / db.migrations_dir).resolve()
+            read += [folder, folder / "meta" / "_journal.json", *(m.path for m in db.migrations)]
     return WranglerConfig(
         path=path.resolve(), relpath=relpath, name=name, main=top.main,
         compatibility_date=top.compatibility_date,
