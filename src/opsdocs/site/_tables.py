@@ -67,15 +67,13 @@ def _job_env(project: Project, ref: SecretRef) -> str | None:
 
 
 def secrets_table(project: Project) -> str:
-    """Secret → every use (``file:line``) → GitHub environment → token permissions → rotation."""
+    """Secret → every use (``file:line``) → GitHub environment. Compact, so it fits the content column:
+    permissions and rotation are prose, in each secret's own section (``secret_sections``)."""
     rows = []
     for name, refs in project.secrets.items():
-        doc = project.secret_docs.get(name)
-        perms = "<br>".join(prose(p) for p in doc.permissions) if doc and doc.permissions else NONE
-        rotation = prose(doc.rotation) if doc else "⚠️ not documented in " + code("checks/secrets.yml")
-        rows.append((code(name), _uses(refs), _readable_from(project, refs), perms, rotation))
-    return table(("Secret", "Used by (job at file:line)", "Read by jobs in", "Token permissions",
-                  "Rotation"), rows)
+        documented = "yes" if name in project.secret_docs else "⚠️ not in " + code("checks/secrets.yml")
+        rows.append((code(name), _uses(refs), _readable_from(project, refs), documented))
+    return table(("Secret", "Used by (job at file:line)", "Read by jobs in", "Documented"), rows)
 
 
 def databases_table(project: Project) -> str:
