@@ -34,7 +34,8 @@ def test_every_break_in_the_sequence_is_reported_at_the_file(build: Build) -> No
     assert messages[3].startswith("migration 0007_d.sql is number 7 but 6 is missing;")
     assert messages[4].startswith("migration 10_x.sql is number 10 but 9 is missing;")
     assert messages[5] == ("migration 9_y.sql is number 9 but its name sorts after number 10: wrangler applies "
-                           "it by number (before 10) while `migrations list` and the directory show it after; "
+                           "it by number (before 10) while the directory (and wrangler 4.86's `migrations list`) "
+                           "show it after; "
                            "pad its number with zeros")
     assert messages[6].startswith("migration notes.sql does not start with digits")
 

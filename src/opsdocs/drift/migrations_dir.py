@@ -1,7 +1,7 @@
 """``migrations-dir``: every D1 database has migrations, numbered 1, 2, 3... in file-name order.
 
-wrangler applies pending files by number and ``migrations list`` shows them by name (4.86, see the
-sources ``wrangler-d1-migrations-apply`` and ``wrangler-d1-migrations-helpers``): the two orders must agree.
+wrangler applies pending files by number while directory listings (and ``migrations list`` up to 4.86) show
+them by name (sources ``wrangler-d1-migrations-apply``, ``workers-utils-d1-migrations``): the orders must agree.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def _numbering(db: D1Database) -> list[tuple[str, str, str]]:
             out.append((m.name, str(m.location), f"repeats number {m.number}; give it the next free number"))
         elif m.number < previous:
             out.append((m.name, str(m.location), f"is number {m.number} but its name sorts after number "
-                        f"{previous}: wrangler applies it by number (before {previous}) while `migrations "
-                        "list` and the directory show it after; pad its number with zeros"))
+                        f"{previous}: wrangler applies it by number (before {previous}) while the directory "
+                        "(and wrangler 4.86's `migrations list`) show it after; pad its number with zeros"))
         elif m.number > previous + 1:
             gap = f"{previous + 1}" if m.number == previous + 2 else f"{previous + 1}-{m.number - 1}"
             out.append((m.name, str(m.location), f"is number {m.number} but {gap} is missing; renumber it, "
@@ -43,8 +43,8 @@ class MigrationsDir:
     doc = (
         "Every D1 database in wrangler.jsonc must have its `migrations_dir` (default `migrations/`), and "
         "its `.sql` files must start with a number and count 1, 2, 3... in file-name order. `wrangler d1 "
-        "migrations apply` runs pending files sorted by the number before the first `_`, while `migrations "
-        "list` (wrangler 4.86) and every file listing show them by name "
+        "migrations apply` runs pending files sorted by the number before the first `_`, while every file "
+        "listing (and `migrations list` up to wrangler 4.86) shows them by name "
         "([apply.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/"
         "migrations/apply.ts), [helpers.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/"
         "packages/wrangler/src/d1/migrations/helpers.ts)); the two orders agree only when numbers are "
