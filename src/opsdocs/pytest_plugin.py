@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -35,7 +36,7 @@ _MARKERS = {
 }
 
 # name -> (help, ini type); each is `--opsdocs-<name>` on the command line and `opsdocs_<name>` in the ini
-_SETTINGS = {
+_SETTINGS: dict[str, tuple[str, Literal["string", "bool"]]] = {
     "root": ("the wrangler project (default: $OPSDOCS_ROOT, else found from the cwd like wrangler)", "string"),
     "base_url": ("a deployed Worker to health-check (also $OPSDOCS_BASE_URL)", "string"),
     "report": ("write the JSON report here", "string"),
@@ -66,10 +67,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return  # inert, or `opsdocs verify` brought its own session
     from opsdocs.verify.context import VerifyOptions
 
-    root = _setting(config, "root")
+    root, base_url = _setting(config, "root"), _setting(config, "base_url")
     options = VerifyOptions(
-        root=Path(root) if root else _default_root(),
-        base_url=_setting(config, "base_url"),
+        root=Path(str(root)) if root else _default_root(),
+        base_url=str(base_url) if base_url else None,
         external=bool(_setting(config, "external")),
         report=_path(_setting(config, "report")),
         junit=_path(_setting(config, "junit")),

@@ -23,6 +23,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, Req
 
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
+from opsdocs.project.model import Location
 from opsdocs.report.json import build_report, write_report
 from opsdocs.site.pages import RenderedPage
 
@@ -102,10 +103,10 @@ def write_sample_report(project: Project) -> dict[str, Any]:
     """
     check = project.health_checks[0]
     findings = [
-        Finding(f"health:{check.name}", "health", "failed", str(check.location),
+        Finding(f"health:{check.name}", "health", "failed", check.location,
                 f"expected status {check.expect_status}, got 503 after {check.retries} retries", 2.5),
-        Finding("drift:undocumented-secret", "drift", "passed", "", "every secret is documented", 0.01),
-        Finding("link:docs/rollback.md", "link", "passed", "docs/rollback.md:1", "all links resolve", 0.2),
+        Finding("drift:undocumented-secret", "drift", "passed", None, "every secret is documented", 0.01),
+        Finding("link:docs/rollback.md", "link", "passed", Location("docs/rollback.md", 1), "all links resolve", 0.2),
     ]
     started = datetime(2025, 3, 4, 5, 6, tzinfo=timezone.utc)
     report = build_report(findings, root=project.root, started_at=started, duration_s=12.5,

@@ -34,7 +34,7 @@ def test_markers_known_to_the_sources_file_pass(build: Build) -> None:
 
 def test_each_bad_marker_fails_at_its_page_line(build: Build) -> None:
     findings = ClaimSource().check(build(), [page("docs/rollback.md", BAD)])
-    got = [(f.location, f.id.rsplit(":", 1)[1]) for f in findings]
+    got = [(f.where, f.id.rsplit(":", 1)[1]) for f in findings]
     assert got == [
         ("docs/rollback.md:3", "empty"),
         ("docs/rollback.md:4", "no-such-source"),

@@ -38,7 +38,7 @@ WRANGLER = """\
 def test_each_environment_missing_something_is_one_finding_at_its_key(build: Build) -> None:
     project = build({"wrangler.jsonc": WRANGLER})
     findings = EnvMissingBindings().check(project, [])
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         ("drift:env-missing-bindings:staging", "wrangler.jsonc:10"),
         ("drift:env-missing-bindings:production", "wrangler.jsonc:14"),
         ("drift:env-missing-bindings:bare", "wrangler.jsonc:18"),

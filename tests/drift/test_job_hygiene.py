@@ -37,7 +37,7 @@ WF = ".github/workflows/ci.yml"
 def test_each_missing_key_is_a_finding_at_the_job(build: Build) -> None:
     project = build({WF: CI.format(workflow_permissions="permissions: {contents: read}")})
     findings = JobHygiene().check(project, [])
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         (f"drift:job-hygiene:{WF}:bare:timeout-minutes", f"{WF}:5"),
         (f"drift:job-hygiene:{WF}:bare:permissions", f"{WF}:5"),
         (f"drift:job-hygiene:{WF}:timed:permissions", f"{WF}:8"),

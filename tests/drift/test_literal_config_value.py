@@ -52,7 +52,7 @@ def _project(build: Build) -> Project:
 def test_each_typed_value_is_a_finding_at_its_line(build: Build) -> None:
     findings = LiteralConfigValue().check(_project(build), [page("docs/deploy.md", SOURCE)])
     p = "docs/deploy.md"
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         (f"drift:literal-config-value:{p}:{line}:{value}", f"{p}:{line}")
         for line, value in [(3, "demo-api-production"), (3, "production"), (4, "DB"), (8, "demo-db-prod"),
                             (10, "API_KEY"), (10, "OLD_KEY"), (12, "demo-db"), (14, "3333-cccc"),
@@ -70,7 +70,7 @@ def test_each_typed_value_is_a_finding_at_its_line(build: Build) -> None:
 def test_every_kind_of_value_and_the_top_level_worker(build: Build) -> None:
     source = "demo-api\n1111-aaaa\n2222-bbbb\n3333-cccc\n"
     findings = LiteralConfigValue().check(_project(build), [page("runbooks/r.md", source)])
-    assert [f.location for f in findings] == [f"runbooks/r.md:{n}" for n in (1, 2, 3, 4)]
+    assert [f.where for f in findings] == [f"runbooks/r.md:{n}" for n in (1, 2, 3, 4)]
     assert "it is the top-level Worker name (wrangler.jsonc)" in findings[0].message
     assert "it is d1_databases[0].preview_database_id in wrangler.jsonc" in findings[2].message
 
@@ -84,4 +84,4 @@ def test_the_source_is_scanned_not_the_rendered_text(build: Build) -> None:
 def test_every_page_is_scanned(build: Build) -> None:
     pages = [page("docs/a.md", "fine\n"), page("docs/b.md", "\n\n{{ x }}DB\n")]
     (finding,) = LiteralConfigValue().check(_project(build), pages)
-    assert finding.location == "docs/b.md:3"
+    assert finding.where == "docs/b.md:3"

@@ -21,7 +21,7 @@ def test_every_break_in_the_sequence_is_reported_at_the_file(build: Build) -> No
     names = ["-draft", "0001_a", "0002_b", "0002_dup", "0005_c", "0007_d", "0008_e", "10_x", "9_y", "notes"]
     project = build({f"migrations/{n}.sql": SQL for n in names}, migrations=False)
     findings = MigrationsDir().check(project, [])
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         (f"drift:migrations-dir:migrations/{n}.sql", f"migrations/{n}.sql:1")
         for n in ["-draft", "0002_dup", "0005_c", "0007_d", "10_x", "9_y", "notes"]
     ]
@@ -62,12 +62,12 @@ def test_an_empty_directory_is_fine(build: Build) -> None:
 def test_shared_directory_is_reported_once(build: Build) -> None:
     files = {"wrangler.jsonc": TWO_ENVS, "migrations/0001_a.sql": SQL, "migrations/0001_b.sql": SQL}
     findings = MigrationsDir().check(build(files, migrations=False), [])
-    assert [f.location for f in findings] == ["migrations/0001_b.sql:1"]
+    assert [f.where for f in findings] == ["migrations/0001_b.sql:1"]
 
 
 def test_a_database_without_a_directory_is_reported_at_its_entry(build: Build) -> None:
     findings = MigrationsDir().check(build({"wrangler.jsonc": TWO_ENVS}, migrations=False), [])
-    assert [(f.id, f.location) for f in findings] == [("drift:migrations-dir:migrations", "wrangler.jsonc:3")]
+    assert [(f.id, f.where) for f in findings] == [("drift:migrations-dir:migrations", "wrangler.jsonc:3")]
     assert findings[0].message == ("database demo-db has no migrations directory migrations/; create its first "
                                    "migration with `wrangler d1 migrations create demo-db <message>`")
 
@@ -85,7 +85,7 @@ def test_each_directory_is_checked_on_its_own(build: Build) -> None:
     """
     files = {"wrangler.jsonc": wrangler, "db/a/0001_x.sql": SQL, "db/a/0003_y.sql": SQL, "db/n/x.sql": SQL}
     findings = MigrationsDir().check(build(files, migrations=False), [])
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         ("drift:migrations-dir:migrations", "wrangler.jsonc:4"),
         ("drift:migrations-dir:db/a/0003_y.sql", "db/a/0003_y.sql:1"),
         ("drift:migrations-dir:db/n/x.sql", "db/n/x.sql:1"),  # after a directory already seen

@@ -41,7 +41,7 @@ extra:
 
 def run(build: Build, files: dict[str, str]) -> list[tuple[str, str]]:
     project = build({**GUIDE_FILES, "mkdocs.yml": MKDOCS, **files})
-    return [(f.id.removeprefix("drift:nav-coverage:"), f.location) for f in NavCoverage().check(project, [])]
+    return [(f.id.removeprefix("drift:nav-coverage:"), f.where) for f in NavCoverage().check(project, [])]
 
 
 def test_a_complete_site_passes(build: Build) -> None:
@@ -65,7 +65,7 @@ def test_missing_guides_and_their_message(build: Build) -> None:
     project = build({"mkdocs.yml": "site_name: demo\n", "docs/index.md": "x", "docs/secrets.md": "x"})
     findings = NavCoverage().check(project, [])
     missing = [g for g in GUIDES if g not in ("index.md", "secrets.md")]
-    assert [(f.id, f.location) for f in findings] == [(f"drift:nav-coverage:docs/{g}", f"docs/{g}") for g in missing]
+    assert [(f.id, f.where) for f in findings] == [(f"drift:nav-coverage:docs/{g}", f"docs/{g}:1") for g in missing]
     assert findings[0].message == "the guide docs/runbook.md does not exist; create it and add it to the nav"
 
 
@@ -73,7 +73,7 @@ def test_without_a_nav_mkdocs_lists_every_docs_page_but_not_runbooks(build: Buil
     project = build({**GUIDE_FILES, "mkdocs.yml": "site_name: demo\n", "docs/extra.md": "x",
                      "runbooks/drill.md": "x"})
     findings = NavCoverage().check(project, [])
-    assert [(f.id, f.location) for f in findings] == [("drift:nav-coverage:runbooks/drill.md", "mkdocs.yml:1")]
+    assert [(f.id, f.where) for f in findings] == [("drift:nav-coverage:runbooks/drill.md", "mkdocs.yml:1")]
     assert findings[0].message == ("runbooks/drill.md is not in the nav of mkdocs.yml, so readers cannot reach "
                                    "it; add it under the section it belongs to")
 
@@ -87,7 +87,7 @@ def test_a_hook_that_adds_the_runbooks_covers_them(build: Build, hook: str, cove
     project = build({**GUIDE_FILES, "mkdocs.yml": mkdocs, "hooks/site.py": hook, "runbooks/drill.md": "x",
                      "hooks/binary.py": ""})
     (project.root / "hooks" / "binary.py").write_bytes(b"\xff\xfe runbooks")
-    locations = [f.location for f in NavCoverage().check(project, []) if f.id.endswith("runbooks/drill.md")]
+    locations = [f.where for f in NavCoverage().check(project, []) if f.id.endswith("runbooks/drill.md")]
     assert locations == ([] if covered else ["mkdocs.yml:5"])
 
 
@@ -100,7 +100,7 @@ def test_an_unreadable_hook_does_not_cover(build: Build) -> None:
 
 def test_no_mkdocs_yml(build: Build) -> None:
     findings = NavCoverage().check(build(GUIDE_FILES), [])
-    assert [(f.id, f.location) for f in findings] == [("drift:nav-coverage:mkdocs.yml", "mkdocs.yml")]
+    assert [(f.id, f.where) for f in findings] == [("drift:nav-coverage:mkdocs.yml", "mkdocs.yml:1")]
     assert findings[0].message == "there is no mkdocs.yml beside docs/, so there is no site to navigate"
 
 

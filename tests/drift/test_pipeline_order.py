@@ -48,7 +48,7 @@ def findings(build: Build, deploy: str | None = DEPLOY, **files: str) -> list[tu
     written = {"wrangler.jsonc": WRANGLER, **{f".github/workflows/{k}.yml": v for k, v in files.items()}}
     if deploy is not None:
         written[".github/workflows/deploy.yml"] = deploy
-    return [(f.id.removeprefix("drift:pipeline-order:"), f.location)
+    return [(f.id.removeprefix("drift:pipeline-order:"), f.where)
             for f in PipelineOrder().check(build(written), [])]
 
 
@@ -67,7 +67,7 @@ def test_missing_health_check_points_at_the_deploy_step(build: Build) -> None:
 def test_a_later_step_that_is_not_a_health_check_does_not_count(build: Build) -> None:
     text = DEPLOY.replace("opsdocs health --base-url x", "echo deployed") + "      - uses: actions/cache@v4\n"
     (finding,) = PipelineOrder().check(build({"wrangler.jsonc": WRANGLER, WF: text}), [])
-    assert (finding.id, finding.location) == (f"drift:pipeline-order:{WF}:deploy:health", f"{WF}:20")
+    assert (finding.id, finding.where) == (f"drift:pipeline-order:{WF}:deploy:health", f"{WF}:20")
     assert finding.message == ("job deploy deploys env.production here but nothing checks the live Worker after "
                                "it; add a step that verifies the deployment (`opsdocs health`, `curl --fail`, "
                                "a smoke test)")
@@ -84,7 +84,7 @@ def test_a_health_check_before_the_deploy_does_not_count(build: Build) -> None:
 def test_deploy_not_after_migrations_names_the_job_to_need(build: Build) -> None:
     project_findings = PipelineOrder().check(build({
         "wrangler.jsonc": WRANGLER, f"{WF}": DEPLOY.replace("needs: migrate", "needs: quality")}), [])
-    assert [(f.id, f.location) for f in project_findings] == [
+    assert [(f.id, f.where) for f in project_findings] == [
         (f"drift:pipeline-order:{WF}:deploy:migrations", f"{WF}:14")]
     assert project_findings[0].message == (
         "job deploy deploys env.production but nothing before it applies its remote D1 migrations; "
@@ -101,7 +101,7 @@ def test_no_migration_job_at_all(build: Build) -> None:
 def test_migrations_before_the_quality_gate(build: Build) -> None:
     (finding,) = PipelineOrder().check(build({"wrangler.jsonc": WRANGLER,
                                               WF: DEPLOY.replace("    needs: quality\n", "")}), [])
-    assert (finding.id, finding.location) == (f"drift:pipeline-order:{WF}:migrate:quality", f"{WF}:6")
+    assert (finding.id, finding.where) == (f"drift:pipeline-order:{WF}:migrate:quality", f"{WF}:6")
     assert finding.message.startswith("job migrate runs before any quality gate; make it need (directly or "
                                       "through another job) a job that runs the tests")
 
@@ -109,7 +109,7 @@ def test_migrations_before_the_quality_gate(build: Build) -> None:
 def test_the_deploy_job_needs_a_github_environment(build: Build) -> None:
     text = DEPLOY.replace("    environment:\n      name: production\n", "")
     found = PipelineOrder().check(build({"wrangler.jsonc": WRANGLER, WF: text}), [])
-    assert [(f.id.removeprefix("drift:pipeline-order:"), f.location) for f in found] == [
+    assert [(f.id.removeprefix("drift:pipeline-order:"), f.where) for f in found] == [
         (f"{WF}:deploy:environment", f"{WF}:14")]
     assert found[0].message == (
         "job deploy deploys env.production without a GitHub environment, so nothing waits for an approval; "
@@ -120,7 +120,7 @@ def test_migrations_wait_in_the_deploy_jobs_environment(build: Build) -> None:
     # The approval gate is whatever GitHub environment the deploy uses: no name is special.
     text = DEPLOY.replace("\n    environment: production\n", "\n").replace("name: production", "name: prod-gate")
     found = PipelineOrder().check(build({"wrangler.jsonc": WRANGLER, WF: text}), [])
-    assert [(f.id.removeprefix("drift:pipeline-order:"), f.location) for f in found] == [
+    assert [(f.id.removeprefix("drift:pipeline-order:"), f.where) for f in found] == [
         (f"{WF}:migrate:environment", f"{WF}:6")]
     assert found[0].message == (
         "job migrate applies the remote D1 migrations of env.production outside the `prod-gate` GitHub "
@@ -225,7 +225,7 @@ def test_no_production_deploy_anywhere(build: Build) -> None:
 
 def test_no_workflows_at_all(build: Build) -> None:
     (finding,) = PipelineOrder().check(build({"wrangler.jsonc": WRANGLER}), [])
-    assert (finding.id, finding.location) == ("drift:pipeline-order:no-deploy", ".github/workflows")
+    assert (finding.id, finding.where) == ("drift:pipeline-order:no-deploy", ".github/workflows:1")
     assert finding.message == ("no workflow deploys demo-api (`wrangler deploy`, wrangler-action, `versions "
                                "deploy`, `pages deploy`); the pipeline the docs describe does not exist")
 
@@ -233,7 +233,7 @@ def test_no_workflows_at_all(build: Build) -> None:
 def test_without_env_production_the_top_level_worker_is_production(build: Build) -> None:
     top_only = '{"name": "demo-api", "d1_databases": [{"binding": "DB", "database_name": "demo-db"}]}\n'
     text = DEPLOY.replace(" --env production", "").replace("        with:\n          environment: production\n", "")
-    assert [(f.id, f.location) for f in PipelineOrder().check(build({"wrangler.jsonc": top_only, WF: text}), [])
+    assert [(f.id, f.where) for f in PipelineOrder().check(build({"wrangler.jsonc": top_only, WF: text}), [])
             ] == []
     (finding,) = PipelineOrder().check(build({"wrangler.jsonc": top_only, WF: DEPLOY}), [])
     assert finding.id == f"drift:pipeline-order:{WF}:deploy:env"

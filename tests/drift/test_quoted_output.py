@@ -47,7 +47,7 @@ def test_api_texts_and_newer_wranglers_quotes_are_not_searched(build: Build, tmp
     monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, "nothing quoted here", version="4.86.0")))
     src = '{{ quote("error-7403") }} {{ quote("temporary-hint") }}\n{{ quote("dry-run-exit") }}'
     (finding,) = QuotedOutput().check(build(), [page("docs/a.md", src)])
-    assert finding.location == "docs/a.md:2"  # only the 4.86 wrangler's own message was looked for
+    assert finding.where == "docs/a.md:2"  # only the 4.86 wrangler's own message was looked for
     monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path / "new", "nothing", version="4.164.0")))
     assert len(QuotedOutput().check(build(), [page("docs/a.md", src)])) == 2  # the 4.164 hint is now checked
 
@@ -58,7 +58,7 @@ def test_a_message_wrangler_no_longer_prints_fails_at_the_quoting_line(
          'logger.error(`Migration ${migration.name} failed: ${why}`);\n'
     monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, js)))
     (finding,) = QuotedOutput().check(build(), [page("docs/troubleshooting.md", PAGE)])
-    assert finding.location == "docs/troubleshooting.md:9"
+    assert finding.where == "docs/troubleshooting.md:9"
     assert finding.id == "drift:quoted-output:docs/troubleshooting.md:9:migration-failed"
     assert "no longer printed by wrangler 9.9.9" in finding.message
     assert "'failed with the following errors:'" in finding.message
@@ -80,7 +80,7 @@ def test_no_wrangler_to_check_against_is_a_failure_not_a_pass(build: Build, tmp_
     (nm / "wrangler" / "wrangler-dist" / "cli.js").unlink()
     monkeypatch.setenv(NODE_MODULES_ENV, str(nm))
     (finding,) = QuotedOutput().check(build(), [page("docs/a.md", 'x\n{{ quote("dry-run-exit") }}')])
-    assert finding.location == "docs/a.md:2" and "no bundled JavaScript" in finding.message
+    assert finding.where == "docs/a.md:2" and "no bundled JavaScript" in finding.message
 
 
 def test_pages_without_quotes_need_no_wrangler(build: Build, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import importlib
 import re
 from collections.abc import Sequence
@@ -11,7 +13,7 @@ from drift_helpers import Build, secret_docs
 
 from opsdocs.drift import RULES, rule, run_rules
 from opsdocs.errors import OpsdocsError
-from opsdocs.project.model import Project
+from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 
@@ -57,20 +59,21 @@ class _Fixed:
 
 def test_run_rules_passes_quiet_rules_and_keeps_every_failure_in_order(build: Build) -> None:
     project = build()
-    bad = [Finding("drift:b:x", "drift", "failed", "a.yml:1", "x"), Finding("drift:b:y", "drift", "failed", "", "y")]
+    bad = [Finding("drift:b:x", "drift", "failed", Location("a.yml", 1), "x", check="b", subject="x"),
+           Finding("drift:b:y", "drift", "failed", None, "y", check="b", subject="y")]
     a, b, c = _Fixed("a", []), _Fixed("b", bad), _Fixed("c", [])
     pages = [RenderedPage("docs/x.md", project.root / "docs/x.md", "s", "t")]
-    assert run_rules(project, pages, rules=(a, b, c)) == [
-        Finding("drift:a", "drift", "passed", "", "a title"), *bad,
-        Finding("drift:c", "drift", "passed", "", "c title")]
+    assert [replace(f, duration_s=0.0) for f in run_rules(project, pages, rules=(a, b, c))] == [
+        Finding("drift:a", "drift", "passed", None, "a title", check="a"), *bad,
+        Finding("drift:c", "drift", "passed", None, "c title", check="c")]
     assert a.seen == [(project, pages)] and c.seen == [(project, pages)]
 
 
 def test_run_rules_defaults_to_every_registered_rule(build: Build) -> None:
     ci = "name: ci\non: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ secrets.K }}\n"
     project = build({".github/workflows/ci.yml": ci, "checks/secrets.yml": secret_docs("K")})
-    findings = run_rules(project, [])
-    assert {f.id.split(":")[1] for f in findings} == set(EXPECTED)
-    assert Finding("drift:undocumented-secret", "drift", "passed", "", RULES[0].title) in findings
+    findings = [replace(f, duration_s=0.0) for f in run_rules(project, [])]
+    assert {f.check for f in findings} == set(EXPECTED)
+    assert Finding("drift:undocumented-secret", "drift", "passed", None, RULES[0].title, check=RULES[0].id) in findings
     assert all(f.kind == "drift" for f in findings)
     assert "drift:pipeline-order:no-deploy" in [f.id for f in findings]

@@ -30,7 +30,7 @@ WITH_DO = """\
 
 def test_durable_object_migrations_without_history_block_the_rollback_at_the_latest_tag(build: Build) -> None:
     findings = RollbackReadiness().check(build({"wrangler.jsonc": WITH_DO}), [])
-    assert [(f.id, f.location) for f in findings] == [("drift:rollback-readiness:top", "wrangler.jsonc:8")]
+    assert [(f.id, f.where) for f in findings] == [("drift:rollback-readiness:top", "wrangler.jsonc:8")]
     message = findings[0].message
     assert message.startswith("chat-api: Worker rollback blocked: Durable Object migration 'v2' is the latest")
     assert "Cloudflare refuses a rollback across a Durable Object migration" in message
@@ -48,7 +48,7 @@ def test_an_environment_with_its_own_migrations_is_reported_at_its_own_key(build
     }
     """
     findings = RollbackReadiness().check(build({"wrangler.jsonc": config}), [])
-    assert [(f.id, f.location) for f in findings] == [("drift:rollback-readiness:production", "wrangler.jsonc:5")]
+    assert [(f.id, f.where) for f in findings] == [("drift:rollback-readiness:production", "wrangler.jsonc:5")]
     assert findings[0].message.startswith("chat-api-production: Worker rollback blocked")
 
 
@@ -72,7 +72,7 @@ def test_with_git_history_only_a_migration_the_latest_deploy_adds_blocks(tmp_pat
     (tmp_path / "wrangler.jsonc").write_text(WITH_DO)
     _git(tmp_path, "commit", "-qam", "v2")
     findings = RollbackReadiness().check(load_project(tmp_path, site_root=tmp_path), [])
-    assert [f.location for f in findings] == ["wrangler.jsonc:8"]
+    assert [f.where for f in findings] == ["wrangler.jsonc:8"]
     assert "the latest deploy (HEAD against HEAD~1) adds Durable Object migration v2" in findings[0].message
     # A later deploy that changes only code: the previous version has v2 too, a rollback to it is fine.
     (tmp_path / "src.js").write_text("export default {}\n")
@@ -83,7 +83,7 @@ def test_with_git_history_only_a_migration_the_latest_deploy_adds_blocks(tmp_pat
     (tmp_path / "wrangler.jsonc").write_text(WITH_DO.replace('"to": "ChatRoom"}]},', '"to": "ChatRoom"}]},\n'
                                                              '    {"tag": "v3", "deleted_classes": ["Old"]},'))
     findings = RollbackReadiness().check(load_project(tmp_path, site_root=tmp_path), [])
-    assert [f.location for f in findings] == ["wrangler.jsonc:10"]
+    assert [f.where for f in findings] == ["wrangler.jsonc:10"]
     assert "uncommitted changes against HEAD" in findings[0].message and "migration v3" in findings[0].message
 
 
@@ -93,5 +93,5 @@ def test_a_toml_config_is_reported_at_its_latest_migration_table(tmp_path: Path)
         'class_name = "Room"\n\n[[migrations]]\ntag = "v1"\nnew_classes = ["Room"]\n\n[[migrations]]\n'
         'tag = "v2"\nrenamed_classes = [{ from = "Room", to = "ChatRoom" }]\n')
     findings = RollbackReadiness().check(load_project(tmp_path, site_root=tmp_path), [])
-    assert [f.location for f in findings] == ["wrangler.toml:12"]
+    assert [f.where for f in findings] == ["wrangler.toml:12"]
     assert "Worker rollback blocked: Durable Object migration 'v2' is the latest in wrangler.toml" in findings[0].message

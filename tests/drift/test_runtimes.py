@@ -50,7 +50,7 @@ jobs:
 
 
 def _check(build: Build, files: dict[str, str]) -> dict[str, str]:
-    return {f.location: f.message for f in Runtimes(today=TODAY).check(build(files), [])}
+    return {f.where: f.message for f in Runtimes(today=TODAY).check(build(files), [])}
 
 
 def test_failing_workflow_is_reported_at_each_line(build: Build) -> None:
@@ -113,7 +113,7 @@ def test_a_node_version_still_supported_today_passes_and_expires_later(build: Bu
     project = build({WF: wf})
     assert Runtimes(today=TODAY).check(project, []) == []
     later = Runtimes(today=dt.date(2027, 5, 1)).check(project, [])
-    assert [f.location for f in later] == [f"{WF}:9"]
+    assert [f.where for f in later] == [f"{WF}:9"]
 
 
 def test_data_file_has_sources_and_every_action_runtime_is_known() -> None:

@@ -9,6 +9,6 @@ from opsdocs.site.render import render_pages
 
 def test_the_shipped_repo_passes_every_rule() -> None:
     project = load_project(CHECKOUT_ROOT, site_root=GUIDES_DIR)
-    failed = [f"{f.location}: {f.message}" for f in run_rules(project, render_pages(project))
+    failed = [f"{f.where}: {f.message}" for f in run_rules(project, render_pages(project))
               if f.status != "passed"]
     assert failed == []

@@ -28,7 +28,7 @@ def test_markers_in_checks_and_workflows_fail_at_their_lines(build: Build) -> No
     project = build({".github/workflows/ci.yml": workflow, "checks/secrets.yml": secrets,
                      "checks/health.yml": f"# Deployed at: https://{todo}-host\n- name: h\n  path: /\n"})
     findings = TodoMarker().check(project, [])
-    assert [(f.location, f.status) for f in findings] == [
+    assert [(f.where, f.status) for f in findings] == [
         ("checks/health.yml:1", "failed"), ("checks/secrets.yml:5", "failed"),
         (".github/workflows/ci.yml:9", "failed")]
     assert findings[1].message == "placeholder left by opsdocs init: how often; write the real answer here"
@@ -45,7 +45,7 @@ def test_init_output_fails_until_every_answer_is_written(build: Build) -> None:
     for item in plan(project, opsdocs_version="0.1.0"):
         apply(project.root, item)
     reloaded = load_project(project.root, site_root=project.root)
-    by_file = sorted({f.location.rsplit(":", 1)[0] for f in TodoMarker().check(reloaded, [])})
+    by_file = sorted({f.path for f in TodoMarker().check(reloaded, [])})
     # no route and no workers.dev subdomain known offline: the URL is a placeholder too
     assert by_file == [".github/workflows/opsdocs-nightly.yml", "checks/health.yml", "checks/secrets.yml"]
     secrets = (project.root / "checks/secrets.yml").read_text()

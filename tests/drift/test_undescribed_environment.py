@@ -42,7 +42,7 @@ FILES = {"wrangler.jsonc": WRANGLER, ".github/workflows/deploy.yml": DEPLOY}
 
 def check(build: Build, text: str | None, relpath: str = "docs/environments.md") -> list[tuple[str, str]]:
     pages = [page(relpath, "# Environments\n", text)] if text is not None else []
-    return [(f.id, f.location) for f in UndescribedEnvironment().check(build(FILES), pages)]
+    return [(f.id, f.where) for f in UndescribedEnvironment().check(build(FILES), pages)]
 
 
 def test_prose_comments_and_longer_words_do_not_describe(build: Build) -> None:
@@ -86,7 +86,7 @@ def test_the_rendered_text_counts_not_the_source(build: Build) -> None:
 def test_missing_guide_reports_every_environment(build: Build) -> None:
     project = build(FILES)
     findings = UndescribedEnvironment().check(project, [page("runbooks/environments.md", "| production |")])
-    assert [f.location for f in findings] == [
+    assert [f.where for f in findings] == [
         ".github/workflows/deploy.yml:4", ".github/workflows/deploy.yml:9", "wrangler.jsonc:5", "wrangler.jsonc:6"]
     assert findings[0].message == (
         "GitHub environment production is not described in docs/environments.md, which does not exist; "

@@ -36,7 +36,7 @@ def test_one_finding_per_secret_at_its_first_use_listing_the_others(build: Build
     project = build({".github/workflows/ci.yml": CI, ".github/workflows/nightly.yml": NIGHTLY,
                      "checks/secrets.yml": secret_docs("DOCUMENTED")})
     findings = UndocumentedSecret().check(project, [])
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         ("drift:undocumented-secret:API_KEY", ".github/workflows/ci.yml:7"),
         ("drift:undocumented-secret:OTHER", ".github/workflows/nightly.yml:7"),
     ]
@@ -58,4 +58,4 @@ def test_documented_secrets_and_github_token_pass(build: Build) -> None:
 def test_no_secrets_file_documents_nothing(build: Build) -> None:
     project = build({".github/workflows/nightly.yml": NIGHTLY})
     (finding,) = UndocumentedSecret().check(project, [])
-    assert finding.location == ".github/workflows/nightly.yml:7"
+    assert finding.where == ".github/workflows/nightly.yml:7"

@@ -34,7 +34,7 @@ jobs:
 def test_unpinned_uses_are_reported_at_their_line(build: Build) -> None:
     findings = UnpinnedAction().check(build({".github/workflows/ci.yml": CI}), [])
     wf = ".github/workflows/ci.yml"
-    assert [(f.id, f.location) for f in findings] == [
+    assert [(f.id, f.where) for f in findings] == [
         (f"drift:unpinned-action:{wf}:{n}", f"{wf}:{n}") for n in (4, 14, 15, 17, 19)]
     assert findings[1].message == ("actions/setup-node@v5 is not pinned to a commit; use "
                                    "actions/setup-node@<40-hex commit SHA> # v5")

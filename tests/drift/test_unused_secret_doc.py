@@ -22,7 +22,7 @@ def test_stale_entry_is_reported_at_its_line_in_secrets_yml(build: Build) -> Non
                      "checks/secrets.yml": secret_docs("USED", "RENAMED", "GITHUB_TOKEN")})
     (finding,) = UnusedSecretDoc().check(project, [])
     assert finding.id == "drift:unused-secret-doc:RENAMED"
-    assert finding.location == "checks/secrets.yml:6"  # second entry: 5 lines per entry
+    assert finding.where == "checks/secrets.yml:6"  # second entry: 5 lines per entry
     assert finding.status == "failed"
     assert "secret RENAMED is documented here but no workflow uses `secrets.RENAMED`" in finding.message
 
@@ -34,5 +34,5 @@ def test_every_entry_used_passes(build: Build) -> None:
 
 def test_without_workflows_every_entry_is_stale(build: Build) -> None:
     project = build({"checks/secrets.yml": secret_docs("A", "B")})
-    assert [f.location for f in UnusedSecretDoc().check(project, [])] == [
+    assert [f.where for f in UnusedSecretDoc().check(project, [])] == [
         "checks/secrets.yml:1", "checks/secrets.yml:6"]

@@ -49,7 +49,7 @@ def test_a_renamed_database_is_found_at_its_step(build: Build) -> None:
     project = build({"wrangler.jsonc": WRANGLER,
                      ".github/workflows/deploy.yml": _wf(prod="ledger-db", exec_="demo-db-staging")})
     findings = WorkflowDatabase().check(project, [])
-    assert [f.location for f in findings] == [".github/workflows/deploy.yml:7", ".github/workflows/deploy.yml:14"]
+    assert [f.where for f in findings] == [".github/workflows/deploy.yml:7", ".github/workflows/deploy.yml:14"]
     assert "'ledger-db' is not declared in env.production" in findings[0].message
     assert "demo-db" in findings[0].message  # what it has, so the fix is obvious
     # staging's database exists at the top level only: named under --env production it is drift
@@ -60,7 +60,7 @@ def test_an_unknown_environment_is_named(build: Build) -> None:
     wf = "name: d\non: push\njobs:\n  m:\n    runs-on: x\n    steps:\n      - run: npx wrangler d1 migrations apply DB --env prod --remote\n"
     project = build({"wrangler.jsonc": WRANGLER, ".github/workflows/d.yml": wf})
     (finding,) = WorkflowDatabase().check(project, [])
-    assert finding.location == ".github/workflows/d.yml:7"
+    assert finding.where == ".github/workflows/d.yml:7"
     assert "--env prod is not an environment" in finding.message
 
 

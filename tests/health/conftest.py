@@ -25,7 +25,15 @@ def _json(status: int, data: Any) -> tuple[int, dict[str, str], bytes]:
 
 
 def _slow(server: Server) -> tuple[int, dict[str, str], bytes]:
+    with server.lock:
+        server.in_flight += 1
+        server.peak = max(server.peak, server.in_flight)
+        if server.in_flight >= server.gather:
+            server.all_in.set()
+    server.all_in.wait(timeout=10)  # every request waits until `gather` of them are in flight at once
     time.sleep(server.delay_s)
+    with server.lock:
+        server.in_flight -= 1
     return _json(200, {"status": "ok"})
 
 
@@ -59,6 +67,10 @@ class Server:
     hits: Counter[str] = field(default_factory=Counter)
     delay_s: float = 0.3
     flaky_failures: int = 2
+    gather: int = 0  # /slow holds each request until this many are in flight together
+    in_flight: int = 0
+    peak: int = 0  # the most /slow requests in flight at once
+    all_in: threading.Event = field(default_factory=threading.Event)  # set once `gather` are in flight
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -23,10 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 WRANGLER = REPO / "node_modules" / ".bin" / "wrangler"
 ENV = {**os.environ, "WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "false", "CI": "true"}
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not WRANGLER.exists(), reason="wrangler is not installed (npm ci)"),
-]
+pytestmark = [pytest.mark.slow]  # wrangler is there: tests/conftest.py stops the suite without `npm ci`
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

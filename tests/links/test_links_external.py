@@ -47,7 +47,7 @@ def test_verdicts_by_status(make_site: MakeSite, http_server: Server) -> None:
     assert http_server.count("/always-429") == 3  # retries=2: three attempts, then "ask again later"
     assert http_server.count("/moved") == 1  # a redirect is fine and not followed
     [gone] = [f for f in findings if f.id.endswith("/gone")]
-    assert gone.location == "site/index.html:5"
+    assert gone.where == "site/index.html:5"
     assert "HTTP 404" in gone.message
 
 

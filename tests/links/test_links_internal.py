@@ -51,7 +51,7 @@ def test_missing_file_is_reported_once_with_pages_and_lines(make_site: MakeSite)
         "in 4 pages: site/a/index.html:4, site/b/index.html:6, site/c/index.html:4 and 1 more"
         in broken.message
     )
-    assert broken.location == "site/a/index.html:4"
+    assert broken.where == "site/a/index.html:4"
     assert broken.line == 4
 
 
@@ -68,14 +68,14 @@ def test_missing_anchor_names_target_and_anchor(make_site: MakeSite) -> None:
     assert broken.id == "link:guide/index.html#stepz"
     assert "missing anchor #stepz in guide/index.html" in broken.message
     assert 'written "guide/#stepz"' in broken.message
-    assert broken.location == "site/index.html:4"
+    assert broken.where == "site/index.html:4"
 
 
 def test_missing_same_page_anchor(make_site: MakeSite) -> None:
     site = make_site({"index.html": page('<h1 id="top-title">T</h1>\n<a href="#top-titel">typo</a>')})
     [broken] = failed(check_site_links(site))
     assert "missing anchor #top-titel in index.html" in broken.message
-    assert broken.location == "site/index.html:5"
+    assert broken.where == "site/index.html:5"
 
 
 @pytest.mark.parametrize(
@@ -217,7 +217,7 @@ def test_own_site_url_is_checked_offline(make_site: MakeSite) -> None:
 def test_location_root(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site({"rollback/index.html": page('\n<a href="../nope/">x</a>')})
     [broken] = failed(check_site_links(site, location_root=tmp_path.parent))
-    assert broken.location == f"{tmp_path.name}/site/rollback/index.html:5"
+    assert broken.where == f"{tmp_path.name}/site/rollback/index.html:5"
 
 
 def test_no_site_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:

@@ -9,34 +9,35 @@ from typing import Any
 import pytest
 
 from opsdocs.report import Finding, build_report
+from opsdocs.project.model import Location
 
 
 @pytest.fixture
 def findings() -> list[Finding]:
     return [
-        Finding("link:docs/index.md:3", "link", "passed", "docs/index.md:3", "ok", 0.01),
+        Finding("link:docs/index.md:3", "link", "passed", Location("docs/index.md", 3), "ok", 0.01),
         Finding(
             "runbook:docs/migrations.md:42",
             "runbook",
             "failed",
-            "docs/migrations.md:42",
+            Location("docs/migrations.md", 42),
             "expected 'No migrations'\ngot: Migration 0002_add.sql failed",
             1.25,
         ),
-        Finding("health:/healthz", "health", "skipped", "checks/health.yml:7", "no server", 0.0),
+        Finding("health:/healthz", "health", "skipped", Location("checks/health.yml", 7), "no server", 0.0),
         Finding(
             "drift:undocumented-secret:FOO",
             "drift",
             "failed",
-            ".github/workflows/deploy.yml:19",
+            Location(".github/workflows/deploy.yml", 19),
             "secret FOO | used but not documented",
             0.002,
         ),
-        Finding("workflow:actionlint", "workflow", "passed", "", "clean", 0.5),
+        Finding("workflow:actionlint", "workflow", "passed", None, "clean", 0.5),
         Finding(
-            "runbook:docs/rollback.md:10", "runbook", "skipped", "docs/rollback.md:10", "remote_read", 0.0
+            "runbook:docs/rollback.md:10", "runbook", "skipped", Location("docs/rollback.md", 10), "remote_read", 0.0
         ),
-        Finding("runbook:docs/migrations.md:50", "runbook", "passed", "docs/migrations.md:50", "ok", 0.3),
+        Finding("runbook:docs/migrations.md:50", "runbook", "passed", Location("docs/migrations.md", 50), "ok", 0.3),
     ]
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from opsdocs.report import Finding, annotations, emit_github, step_summary
+from opsdocs.project.model import Location
 from opsdocs.report.github import escape_data, escape_property
 
 
@@ -36,6 +37,7 @@ def test_failed_is_an_error_skipped_a_notice_passed_nothing(findings: list[Findi
     assert props == {
         "file": "docs/migrations.md",
         "line": "42",
+        "col": "1",
         "title": "opsdocs runbook: runbook:docs/migrations.md:42",
     }
     assert message == "expected 'No migrations'\ngot: Migration 0002_add.sql failed"
@@ -43,7 +45,7 @@ def test_failed_is_an_error_skipped_a_notice_passed_nothing(findings: list[Findi
 
 
 def test_hostile_values_cannot_forge_properties_or_lines() -> None:
-    f = Finding("drift:a,line=99::x", "drift", "failed", "dir,line=7/we:ird.md:3", "50% bad\n::error::forged")
+    f = Finding("drift:a,line=99::x", "drift", "failed", Location("dir,line=7/we:ird.md", 3), "50% bad\n::error::forged")
     (line,) = annotations([f])
     assert "\n" not in line
     command, props, message = _parse(line)
@@ -51,13 +53,22 @@ def test_hostile_values_cannot_forge_properties_or_lines() -> None:
     assert props == {
         "file": "dir,line=7/we:ird.md",
         "line": "3",
+        "col": "1",
         "title": "opsdocs drift: drift:a,line=99::x",
     }
     assert message == "50% bad\n::error::forged"
 
 
+def test_column_and_the_rules_reference_section_come_from_the_fields() -> None:
+    f = Finding("drift:rule-x:FOO", "drift", "failed", Location("a:b.yml", 7, 12), "bad", check="rule-x",
+                subject="FOO")
+    command, props, message = _parse(annotations([f])[0])
+    assert (props["file"], props["line"], props["col"]) == ("a:b.yml", "7", "12")  # a colon in the path is kept
+    assert message == "bad (see reference/drift-rules.md#rule-x)"
+
+
 def test_a_finding_without_location_has_no_file_property() -> None:
-    (line,) = annotations([Finding("workflow:x", "workflow", "skipped", "", "")])
+    (line,) = annotations([Finding("workflow:x", "workflow", "skipped", None, "")])
     assert _parse(line) == ("notice", {"title": "opsdocs workflow: workflow:x"}, "skipped")
 
 

@@ -5,6 +5,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,9 +17,13 @@ import pytest
 import opsdocs.report.json as rjson
 from opsdocs.errors import ConfigError
 from opsdocs.report import Finding, build_report, current_commit, mask, read_report, write_report
-from opsdocs.report._atomic import atomic_write_text
+from opsdocs.project.model import Location
+from opsdocs._fs import atomic_write_text
 from opsdocs.report._schema import report_schema, validate
 from opsdocs.report.finding import Kind, Status
+from opsdocs.steps.masking import Masker
+
+GUIDES_DOCS = Path(__file__).resolve().parents[2] / "src" / "opsdocs" / "guides" / "docs"
 
 
 def _jsonschema_errors(instance: Any) -> list[str]:
@@ -126,19 +131,33 @@ def test_mask_replaces_secrets_longest_first_and_ignores_short_ones() -> None:
     assert mask("nothing here", []) == "nothing here"
 
 
-def test_build_report_masks_every_message_and_the_file_never_holds_the_secret(tmp_path: Path) -> None:
+def test_the_runs_report_masks_every_field_with_the_runs_masker(tmp_path: Path, make_project: Any) -> None:
+    """Through the hook `opsdocs verify` runs at the end: the context's Masker, the JSON and JUnit files."""
+    from opsdocs.verify._session import OpsdocsSession
+    from opsdocs.verify.context import VerifyContext, VerifyOptions
+
     secret = "s3cr3t-T0KEN-value"
-    leaky = [
-        Finding("runbook:a.md:1", "runbook", "failed", "a.md:1", f"curl -H 'Bearer {secret}' failed"),
-        Finding("health:x", "health", "passed", "", f"ok\n{secret}"),
+    options = VerifyOptions(root=make_project(), report=tmp_path / "r.json", junit=tmp_path / "j.xml",
+                            env={"CLOUDFLARE_API_TOKEN": secret, "PATH": os.environ["PATH"]})
+    session = OpsdocsSession(options, ctx=VerifyContext(options))
+    session.findings = [
+        Finding(f"runbook:{secret}.md:1", "runbook", "failed", Location(f"{secret}.md", 1),
+                f"curl -H 'Bearer {secret}' failed", check=f"{secret}.md", subject="1"),
+        Finding("health:x", "health", "passed", None, f"ok\n{secret}"),
     ]
-    r = build_report(
-        leaky, root=tmp_path, started_at=datetime.now(timezone.utc), duration_s=1, secrets=iter([secret])
-    )
-    assert [c["message"] for c in r["checks"]] == ["curl -H 'Bearer ***' failed", "ok\n***"]
-    path = tmp_path / ".opsdocs" / "report.json"
-    write_report(r, path)
-    assert secret.encode() not in path.read_bytes()
+    session.pytest_sessionfinish(None, 0)  # type: ignore[arg-type]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [c["message"] for c in report["checks"]] == ["curl -H 'Bearer ***' failed", "ok\n***"]
+    for name in ("r.json", "j.xml"):
+        assert secret.encode() not in (tmp_path / name).read_bytes()
+
+
+def test_build_report_secrets_add_to_the_masker(tmp_path: Path) -> None:
+    secret = "s3cr3t-T0KEN-value"
+    leaky = [Finding("health:x", "health", "passed", None, f"ok\n{secret} other-secret")]
+    r = build_report(leaky, root=tmp_path, started_at=datetime.now(timezone.utc), duration_s=1,
+                     masker=Masker(["other-secret"]), secrets=iter([secret]))
+    assert [c["message"] for c in r["checks"]] == ["ok\n*** ***"]
 
 
 # --- writing and reading ------------------------------------------------------------------------
@@ -259,9 +278,7 @@ def test_current_commit_gives_up_on_a_hanging_git_and_kills_its_children(
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(rjson, "_GIT_TIMEOUT_S", 0.5)
-    started = time.monotonic()
     assert current_commit(isolated) is None
-    assert time.monotonic() - started < 10
     child = int(pidfile.read_text())
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and _alive(child):
@@ -275,3 +292,27 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"  # a zombie is dead, just not yet reaped by its new parent
+
+
+def test_checks_carry_typed_location_identity_and_the_rules_section(tmp_path: Path) -> None:
+    from opsdocs.drift.registry import RULES
+    from opsdocs.site._sections import drift_rules
+
+    rule = RULES[0]
+    finding = Finding(f"drift:{rule.id}:X", "drift", "failed", Location("a:b.md", 4, 9), "m", check=rule.id,
+                      subject="X")
+    report = build_report([finding], root=tmp_path, started_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                          duration_s=0)
+    (check,) = report["checks"]
+    assert {k: check[k] for k in ("location", "path", "line", "column", "check", "subject")} == {
+        "location": "a:b.md:4", "path": "a:b.md", "line": 4, "column": 9, "check": rule.id, "subject": "X"}
+    page, anchor = check["help"].split("#")
+    assert (GUIDES_DOCS / page).is_file() and f"{{ #{anchor} }}" in drift_rules()  # the section exists
+    write_report(report, tmp_path / "r.json")
+    assert read_report(tmp_path / "r.json") == report  # the schema knows the new fields
+
+
+def test_importing_a_finding_does_not_import_rich() -> None:
+    code = ("import sys; from opsdocs.report.finding import Finding; import opsdocs.report; "
+            "sys.exit(bool({'rich', 'xml.etree.ElementTree'} & set(sys.modules)))")
+    assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0

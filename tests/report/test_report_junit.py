@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from opsdocs.report import Finding, write_junit
+from opsdocs.project.model import Location
 
 
 def _parse(path: Path) -> ET.Element:
@@ -65,7 +66,7 @@ def test_testcase_attributes_failure_and_skipped(findings: list[Finding], tmp_pa
 
 def test_hostile_text_is_escaped_and_the_file_stays_valid_xml(tmp_path: Path) -> None:
     nasty = "a < b && c > \"d\" 'e' ]]> \x1b[31mred\x1b[0m \x00 \ud800 é"
-    finding = Finding(f"drift:{nasty}", "drift", "failed", "we<ird>&path.md:3", nasty)
+    finding = Finding(f"drift:{nasty}", "drift", "failed", Location("we<ird>&path.md", 3), nasty)
     path = tmp_path / "junit.xml"
     write_junit([finding], path, name="a&b")
     root = _parse(path)  # would raise on an unescaped character

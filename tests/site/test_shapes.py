@@ -80,9 +80,9 @@ def test_site_and_drift_see_the_same_pipeline(shape: tuple[str, Path, Build]) ->
     found = PipelineOrder().check(project, [])
     roles = SHAPES[name][1]
     if "deploy" in roles:
-        assert [(f.id, f.location) for f in found] == [("drift:pipeline-order:no-deploy", ".github/workflows")]
+        assert [(f.id, f.where) for f in found] == [("drift:pipeline-order:no-deploy", ".github/workflows:1")]
         return
-    got = {(f.id.rsplit(":", 1)[1], f.location) for f in found}
+    got = {(f.subject.rsplit(":", 1)[1], f.where) for f in found}
     lane = project.pipeline.primary
     assert lane is not None
     workflow = root / lane.workflow.relpath

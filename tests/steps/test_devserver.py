@@ -21,11 +21,7 @@ from opsdocs.project.load import CHECKOUT_ROOT, load_project
 from opsdocs.steps._proc import group_members
 from opsdocs.steps.sandbox import Sandbox
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (CHECKOUT_ROOT / "node_modules" / ".bin" / "wrangler").exists(),
-                       reason="wrangler is not installed (npm ci)"),
-]
+pytestmark = [pytest.mark.slow]  # wrangler is there: tests/conftest.py stops the suite without `npm ci`
 
 
 def _workerd_pids() -> set[int]:

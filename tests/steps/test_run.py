@@ -17,7 +17,6 @@ from opsdocs.steps.parse import Runbook, parse_page
 from opsdocs.steps.run import TAIL_LINES, run_runbook
 from opsdocs.steps.sandbox import Sandbox
 
-HAS_WRANGLER = (CHECKOUT_ROOT / "node_modules" / ".bin" / "wrangler").exists()
 WORKFLOW = """\
 name: deploy
 on: push
@@ -62,7 +61,7 @@ def test_passing_steps_share_one_sandbox(sandbox: Sandbox) -> None:
         cat note.txt
         ```
         """, sandbox)
-    assert [(f.status, f.kind, f.id, f.location) for f in findings] == [
+    assert [(f.status, f.kind, f.id, f.where) for f in findings] == [
         ("passed", "runbook", "runbook:runbooks/t.md:1", "runbooks/t.md:1"),
         ("passed", "runbook", "runbook:runbooks/t.md:5", "runbooks/t.md:5"),
     ]
@@ -236,7 +235,6 @@ def _drill_pages() -> list[RenderedPage]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_WRANGLER, reason="wrangler is not installed (npm ci)")
 @pytest.mark.parametrize("name", ["migrations-fresh", "migration-failure-drill", "data-restore-drill",
                                   "build-check"])
 def test_drill_runs_end_to_end(name: str) -> None:
@@ -247,6 +245,6 @@ def test_drill_runs_end_to_end(name: str) -> None:
     before = sorted(p.name for p in (CHECKOUT_ROOT / "migrations").iterdir())
     with Sandbox(project) as sb:
         findings = run_runbook(book, sb, masker=Masker.from_env(project), remote_enabled=False)
-    failed = [f"{f.location}: {f.message}" for f in findings if f.status != "passed"]
+    failed = [f"{f.where}: {f.message}" for f in findings if f.status != "passed"]
     assert failed == []
     assert sorted(p.name for p in (CHECKOUT_ROOT / "migrations").iterdir()) == before  # checkout untouched

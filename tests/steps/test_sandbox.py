@@ -18,8 +18,6 @@ from opsdocs.project.load import CHECKOUT_ROOT, load_project
 from opsdocs.steps import _proc
 from opsdocs.steps.sandbox import Sandbox
 
-HAS_WRANGLER = (CHECKOUT_ROOT / "node_modules" / ".bin" / "wrangler").exists()
-needs_wrangler = pytest.mark.skipif(not HAS_WRANGLER, reason="wrangler is not installed (npm ci)")
 WORKER = "export default { fetch() { return new Response('ok'); } };\n"
 
 
@@ -168,7 +166,6 @@ def test_bash_stops_at_the_first_failing_line(project_root: Path) -> None:
     assert "one" in result.output and "two" not in result.output
 
 
-@needs_wrangler
 def test_wrangler_state_stays_in_the_sandbox(project_root: Path) -> None:
     project = load_project(project_root)
     with Sandbox(project) as sb:
@@ -181,7 +178,6 @@ def test_wrangler_state_stays_in_the_sandbox(project_root: Path) -> None:
     assert not (project_root / ".wrangler").exists()
 
 
-@needs_wrangler
 def test_no_real_login_is_visible(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CLOUDFLARE_API_TOKEN", raising=False)
     with Sandbox(load_project(project_root)) as sb:

@@ -84,7 +84,7 @@ def failed(command: str, project: Project, help_: WranglerHelp) -> str:
 def test_typo_in_a_flag_of_a_never_block(project: Project, wrangler_help: WranglerHelp) -> None:
     finding = check("npx wrangler d1 migrations apply app-db --env production --remot", project, wrangler_help)
     assert finding.status == "failed"
-    assert finding.location == "runbooks/r.md:21"  # the command's line, under the fence at 20
+    assert finding.where == "runbooks/r.md:21"  # the command's line, under the fence at 20
     assert finding.message == ("`npx wrangler d1 migrations apply app-db --env production --remot`: unknown flag "
                                "--remot for `wrangler d1 migrations apply`; did you mean --remote?")
 
@@ -151,7 +151,7 @@ def test_environment_that_does_not_exist(project: Project, wrangler_help: Wrangl
 def test_valid_commands_pass(command: str, project: Project, wrangler_help: WranglerHelp) -> None:
     finding = check(command, project, wrangler_help)
     assert finding.status == "passed", finding.message
-    assert finding.location == "runbooks/r.md:20"
+    assert finding.where == "runbooks/r.md:20"
 
 
 def test_passed_message_says_what_was_checked(project: Project, wrangler_help: WranglerHelp) -> None:
@@ -190,14 +190,14 @@ def test_every_bad_command_of_a_block_is_reported_at_the_first(project: Project,
                                                                 wrangler_help: WranglerHelp) -> None:
     block = "echo start\nnpx wrangler whoami\nnpx wrangler d1 list --jsn\nnpx wrangler deploy -e nope\n"
     finding = check(block, project, wrangler_help)
-    assert finding.location == "runbooks/r.md:23"
+    assert finding.where == "runbooks/r.md:23"
     assert finding.message.startswith("`npx wrangler d1 list --jsn`: unknown flag --jsn for `wrangler d1 list`; "
                                       "did you mean --json?; `npx wrangler deploy -e nope`: --env nope:")
 
 
 def test_unreadable_block(project: Project, wrangler_help: WranglerHelp) -> None:
     finding = check("echo ok\nnpx wrangler deploy 'oops", project, wrangler_help)
-    assert (finding.status, finding.location) == ("failed", "runbooks/r.md:22")
+    assert (finding.status, finding.where) == ("failed", "runbooks/r.md:22")
     assert finding.message == "cannot read the command: unclosed single quote"
 
 

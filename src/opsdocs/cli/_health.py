@@ -85,7 +85,7 @@ def _summary(findings: list[Finding], elapsed: float) -> str:
 def _print_plain(checks: tuple[HealthCheck, ...], findings: list[Finding], elapsed: float) -> None:
     for check, finding in zip(checks, findings, strict=True):
         mark = "ok  " if finding.status == "passed" else "FAIL"
-        where = "" if finding.status == "passed" else f" [{finding.location}]"
+        where = "" if finding.status == "passed" else f" [{finding.where}]"
         print(f"{mark} {check.name}: {finding.message}{where}")
     print(_summary(findings, elapsed))
 
@@ -100,6 +100,6 @@ def _print_rich(checks: tuple[HealthCheck, ...], findings: list[Finding], elapse
             console.print(f"[green]✓[/] [bold]{escape(check.name)}[/]: {escape(finding.message)}")
         else:
             console.print(f"[red]✗[/] [bold]{escape(check.name)}[/]: {escape(finding.message)} "
-                          f"[dim]{escape(finding.location)}[/]")
+                          f"[dim]{escape(finding.where)}[/]")
     console.print(_summary(findings, elapsed), style="green" if all(
         f.status == "passed" for f in findings) else "red")

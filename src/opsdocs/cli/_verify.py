@@ -43,35 +43,11 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import pytest
 
-    from opsdocs.project.load import default_root, load_project
     from opsdocs.pytest_plugin import OpsdocsSession
     from opsdocs.report.console import ConsoleReporter
     from opsdocs.report.github import emit_github
-    from opsdocs.site.render import render_pages
-    from opsdocs.verify.context import VerifyContext, VerifyOptions
 
-    root = (args.root or default_root()).resolve()
-    if args.site_root is not None and not (args.site_root / "mkdocs.yml").is_file():
-        raise ConfigError("no mkdocs.yml in the site root", path=args.site_root,
-                          hint="pass --site-root with the folder holding mkdocs.yml, docs/ and runbooks/")
-    for flag, path in (("--report", args.report), ("--junit", args.junit)):
-        if path is not None:
-            _check_writable(flag, path)  # before anything runs: a run's results must not be lost at the end
-    if args.base_url:  # remote-read steps (`opsdocs health --base-url "$OPSDOCS_BASE_URL"`) check it too
-        os.environ["OPSDOCS_BASE_URL"] = args.base_url
-    options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
-                            report=args.report or root / ".opsdocs" / "report.json", junit=args.junit,
-                            require_isolation=args.require_isolation)
-    # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
-    project = load_project(root, site_root=args.site_root)
-    pages = render_pages(project, site_root=args.site_root)
-    ctx = VerifyContext(options, project=project, pages=pages)
-    try:
-        ctx.runbooks  # a page's bad block is an input error too: parsed once, here
-    except BaseException:
-        ctx.close()
-        raise
-
+    options, ctx = _context(args)
     reporter = ConsoleReporter(force_plain=True if args.plain else None)
     state: dict[str, Any] = {}
     rank = {"failed": 0, "skipped": 1, "passed": 2}
@@ -96,21 +72,58 @@ def run(args: argparse.Namespace) -> int:
         if args.markexpr:
             argv += ["-m", args.markexpr]
         code = pytest.main(argv, plugins=[session])
+    return _exit_code(session, int(code), state.get("report"))
+
+
+def _context(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The run's options and its loaded context; input errors raise here, with their one line, before
+    anything runs."""
+    from opsdocs.project.load import default_root, load_project
+    from opsdocs.site.render import render_pages
+    from opsdocs.verify.context import VerifyContext, VerifyOptions
+
+    root = (args.root or default_root()).resolve()
+    if args.site_root is not None and not (args.site_root / "mkdocs.yml").is_file():
+        raise ConfigError("no mkdocs.yml in the site root", path=args.site_root,
+                          hint="pass --site-root with the folder holding mkdocs.yml, docs/ and runbooks/")
+    for flag, path in (("--report", args.report), ("--junit", args.junit)):
+        if path is not None:
+            _check_writable(flag, path)  # before anything runs: a run's results must not be lost at the end
+    if args.base_url:  # remote-read steps (`opsdocs health --base-url "$OPSDOCS_BASE_URL"`) check it too
+        os.environ["OPSDOCS_BASE_URL"] = args.base_url
+    options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
+                            report=args.report or root / ".opsdocs" / "report.json", junit=args.junit,
+                            require_isolation=args.require_isolation)
+    # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
+    project = load_project(root, site_root=args.site_root)
+    pages = render_pages(project, site_root=args.site_root)
+    ctx = VerifyContext(options, project=project, pages=pages)
+    try:
+        ctx.runbooks  # a page's bad block is an input error too: parsed once, here
+    except BaseException:
+        ctx.close()
+        raise
+    return options, ctx
+
+
+def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:
+    """0 only when nothing failed; 2 for what was already said in one line; 1 for failures."""
+    from pytest import ExitCode
+
     if session.report_error is not None:
         return 2  # already said, in one line
     if session.preflight_error is not None:
         print(f"opsdocs: {session.preflight_error}", file=sys.stderr)
         return 2
-    if code == pytest.ExitCode.USAGE_ERROR:
+    if code == ExitCode.USAGE_ERROR:
         print("opsdocs: invalid -k/-m expression; use pytest's syntax, e.g. -k 'rollback and not never'",
               file=sys.stderr)
         return 2
-    if code == pytest.ExitCode.INTERRUPTED:
+    if code == ExitCode.INTERRUPTED:
         print("opsdocs: interrupted", file=sys.stderr)
         return 130
-    report = state.get("report")
     if report is None:
-        print(f"opsdocs: verification did not complete (pytest exit {int(code)})", file=sys.stderr)
+        print(f"opsdocs: verification did not complete (pytest exit {code})", file=sys.stderr)
         return 1
     if report["summary"]["passed"] + report["summary"]["failed"] + report["summary"]["skipped"] == 0:
         print("opsdocs: no checks selected", file=sys.stderr)

@@ -20,12 +20,13 @@ class Rule(Protocol):
 
 
 def failure(rule_id: str, detail: str, location: Location | str, message: str) -> Finding:
-    """One thing that no longer matches, at the place to fix it."""
-    return Finding(f"drift:{rule_id}:{detail}", "drift", "failed", str(location), message)
+    """One thing that no longer matches, at the place to fix it (a Location, or a bare path: line 1)."""
+    where = location if isinstance(location, Location) else Location(location)
+    return Finding(f"drift:{rule_id}:{detail}", "drift", "failed", where, message, check=rule_id, subject=detail)
 
 
 def passed(rule: Rule) -> Finding:
-    return Finding(f"drift:{rule.id}", "drift", "passed", "", rule.title)
+    return Finding(f"drift:{rule.id}", "drift", "passed", None, rule.title, check=rule.id)
 
 
 def word_pattern(value: str) -> re.Pattern[str]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from opsdocs.claims import find_markers, load_sources
 from opsdocs.drift._base import failure
-from opsdocs.project.model import Project
+from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 
@@ -33,7 +33,7 @@ class ClaimSource:
         out = []
         for page in pages:
             for m in find_markers(page.source):
-                where = f"{page.relpath}:{m.line}"
+                where = Location(page.relpath, m.line)
                 known = data.sources if m.kind == "claim" else data.quotes
                 if not m.literal:
                     out.append(failure(self.id, f"{where}:dynamic", where,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from opsdocs.drift._base import failure, word_pattern
-from opsdocs.project.model import Project
+from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 
@@ -69,7 +69,7 @@ class LiteralConfigValue:
             for lineno, line in enumerate(visible.splitlines(), start=1):
                 for pattern, (value, origin) in patterns.items():
                     if pattern.search(line):
-                        f = failure(self.id, f"{page.relpath}:{lineno}:{value}", f"{page.relpath}:{lineno}",
+                        f = failure(self.id, f"{page.relpath}:{lineno}:{value}", Location(page.relpath, lineno),
                                     f"'{value}' is typed literally; it is {origin}: render it with a macro "
                                     f"so the page follows the config")
                         out.setdefault(f.id, f)

@@ -9,29 +9,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from opsdocs.drift._base import failure
-from opsdocs.project.model import D1Database, Project
+from opsdocs.project.model import D1Database, Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 
 
-def _numbering(db: D1Database) -> list[tuple[str, str, str]]:
+def _numbering(db: D1Database) -> list[tuple[str, Location, str]]:
     """(file, location, problem) for each file that breaks the sequence, in file-name order."""
     out = []
     previous = 0
     for m in db.migrations:
         if m.number is None:
-            out.append((m.name, str(m.location), "does not start with digits, so its place in the order "
+            out.append((m.name, m.location, "does not start with digits, so its place in the order "
                         "is an accident of its name; rename it NNNN_<message>.sql"))
             continue
         if m.number == previous:
-            out.append((m.name, str(m.location), f"repeats number {m.number}; give it the next free number"))
+            out.append((m.name, m.location, f"repeats number {m.number}; give it the next free number"))
         elif m.number < previous:
-            out.append((m.name, str(m.location), f"is number {m.number} but its name sorts after number "
+            out.append((m.name, m.location, f"is number {m.number} but its name sorts after number "
                         f"{previous}: wrangler applies it by number (before {previous}) while the directory "
                         "(and wrangler 4.86's `migrations list`) show it after; pad its number with zeros"))
         elif m.number > previous + 1:
             gap = f"{previous + 1}" if m.number == previous + 2 else f"{previous + 1}-{m.number - 1}"
-            out.append((m.name, str(m.location), f"is number {m.number} but {gap} is missing; renumber it, "
+            out.append((m.name, m.location, f"is number {m.number} but {gap} is missing; renumber it, "
                         "or restore the missing file if it was already applied anywhere"))
         previous = max(previous, m.number)
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from opsdocs.drift._base import failure
 from opsdocs.drift._mkdocs import MkdocsConfig, load_mkdocs
-from opsdocs.project.model import Project
+from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 
@@ -68,7 +68,7 @@ class NavCoverage:
             unlisted += [p for p in runbooks if p not in listed]
         elif not _hook_adds(config, folder):
             unlisted += runbooks
-        at = f"{config.relpath}:{config.nav_line}"
+        at = Location(config.relpath, config.nav_line)
         return out + [
             failure(self.id, page, at, f"{page} is not in the nav of mkdocs.yml, so readers cannot reach "
                     "it; add it under the section it belongs to")

@@ -34,7 +34,7 @@ class PipelineOrder:
         pipeline = project.pipeline
         if not pipeline.lanes:
             where = project.workflows[0].location if project.workflows else ".github/workflows"
-            return [failure(self.id, "no-deploy", str(where),
+            return [failure(self.id, "no-deploy", where,
                             f"no workflow deploys {project.wrangler.name} (`wrangler deploy`, wrangler-action, "
                             f"`versions deploy`, `pages deploy`); the pipeline the docs describe does not exist")]
         out: dict[str, Finding] = {}

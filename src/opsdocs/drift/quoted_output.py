@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from opsdocs.claims import Source, WranglerBundle, find_markers, load_sources
 from opsdocs.drift._base import failure
 from opsdocs.errors import EnvironmentProblem
-from opsdocs.project.model import Project
+from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
 from opsdocs import toolchain
@@ -42,7 +42,7 @@ class QuotedOutput:
             bundle = WranglerBundle(toolchain.find_wrangler(project.root).node_modules)
         except EnvironmentProblem as err:
             page, line, _ = uses[0]
-            return [failure(self.id, "wrangler", f"{page.relpath}:{line}",
+            return [failure(self.id, "wrangler", Location(page.relpath, line),
                             f"cannot check quoted wrangler output: {err}")]
         out = []
         for page, line, ident in uses:
@@ -50,7 +50,7 @@ class QuotedOutput:
                 continue  # an API's text (error 7403), or a newer wrangler's: not in this bundle to look for
             gone = bundle.missing(data.quotes[ident])
             if gone:
-                where = f"{page.relpath}:{line}"
+                where = Location(page.relpath, line)
                 out.append(failure(self.id, f"{where}:{ident}", where,
                                    f"quote '{ident}' is no longer printed by wrangler {bundle.version}: "
                                    f"{gone[0]!r} is not in its bundle; run the command with this wrangler "

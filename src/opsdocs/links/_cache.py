@@ -7,11 +7,10 @@ A missing, unreadable or corrupt cache is an empty one; it is a speed-up, never 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from opsdocs._fs import atomic_write_text
 
 _VERSION = 1
 
@@ -48,12 +47,4 @@ def save(path: Path | None, entries: dict[str, dict[str, Any]]) -> None:
     if path is None:
         return
     keep = {url: e for url, e in entries.items() if e.get("status") in ("ok", "broken")}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": _VERSION, "urls": keep}, f, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, json.dumps({"version": _VERSION, "urls": keep}, indent=1, sort_keys=True))

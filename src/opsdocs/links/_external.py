@@ -8,19 +8,18 @@ because neither says the page is gone.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import email.utils
 import hashlib
 import re
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from opsdocs._aio import run_sync
 from opsdocs.links import _cache
 
 _BACKOFF_S = 0.5  # first retry delay without a Retry-After; doubles per retry
@@ -60,7 +59,7 @@ def check_urls(
         else:
             todo.append(url)
     if todo:
-        results.update(_run(_check_all(todo, concurrency, timeout_s, retries)))
+        results.update(run_sync(_check_all(todo, concurrency, timeout_s, retries)))
         now = time.time()
         for url in todo:
             r = results[url]
@@ -92,16 +91,6 @@ def redact(url: str) -> str:
 def _key(url: str) -> str:
     # Hashed so a token in a URL never lands in the cache file in clear.
     return hashlib.sha256(url.encode()).hexdigest()
-
-
-def _run(coro: Coroutine[Any, Any, dict[str, UrlResult]]) -> dict[str, UrlResult]:
-    """asyncio.run, also when the caller already runs an event loop (then in a worker thread)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 async def _check_all(

@@ -15,7 +15,7 @@ from pathlib import Path
 from opsdocs.links._external import UrlResult, redact
 from opsdocs.links._index import find_attribute, line_of, tag_at
 from opsdocs.links._scan import SiteScan
-from opsdocs.report.finding import Finding
+from opsdocs.report.finding import Finding, Location
 
 _SHOWN = 3  # pages listed per broken link
 _HINTS_ONLY = ("preconnect", "dns-prefetch")  # <link rel=...> to an origin, not a document: never fetched
@@ -40,8 +40,10 @@ def internal(site_dir: Path, scan: SiteScan, where: Callable[[str], str], durati
                 id=f"link:{broken.wanted}{anchor}",
                 kind="link",
                 status="failed",
-                location=where(shown[0][0]) + f":{shown[0][1]}",
+                location=Location(where(shown[0][0]), shown[0][1]),
                 message=f"broken link to {what} (written {raw}) in {_pages(count, shown, where)}",
+                check="internal",
+                subject=f"{broken.wanted}{anchor}",
             )
         )
     if not findings:
@@ -50,9 +52,10 @@ def internal(site_dir: Path, scan: SiteScan, where: Callable[[str], str], durati
                 id="link:internal",
                 kind="link",
                 status="passed",
-                location="",
+                location=None,
                 message=f"{scan.distinct} distinct internal links across {len(scan.pages)} pages ok",
                 duration_s=duration_s,
+                check="internal",
             )
         )
     return findings
@@ -89,10 +92,12 @@ def external(
                 id=f"link:{shown_url}",
                 kind="link",
                 status="failed" if result.status == "broken" else "skipped",
-                location=where(shown[0][0]) + f":{shown[0][1]}",
+                location=Location(where(shown[0][0]), shown[0][1]),
                 message=f"external link {shown_url} {verdict}: {result.message} "
                 f"(in {_pages(count, shown, where)})",
                 duration_s=result.duration_s,
+                check="external",
+                subject=shown_url,
             )
         )
     if ok or not targets:
@@ -101,9 +106,10 @@ def external(
                 id="link:external",
                 kind="link",
                 status="passed",
-                location="",
+                location=None,
                 message=f"{ok} external links ok ({cached} from cache)" if targets else "no external links",
                 duration_s=duration_s,
+                check="external",
             )
         )
     return findings

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from opsdocs._fs import relpath
 from opsdocs.errors import ConfigError
 from opsdocs.project.model import HealthCheck, Location
 
@@ -44,7 +45,7 @@ def load_health_checks(path: Path, root: Path) -> tuple[HealthCheck, ...]:
 
     Raises :class:`~opsdocs.errors.ConfigError` (with path, line, column and a hint) for anything wrong.
     """
-    rel = _relpath(path, root)
+    rel = relpath(path, root)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -83,13 +84,6 @@ def load_health_checks(path: Path, root: Path) -> tuple[HealthCheck, ...]:
         seen[check.name] = check.location.line
         checks.append(check)
     return tuple(checks)
-
-
-def _relpath(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _value_node(mapping: yaml.Node, key: str) -> yaml.Node | None:

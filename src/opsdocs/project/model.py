@@ -319,7 +319,6 @@ class Project:
         return None
 
     def relpath(self, path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
-            return str(path)
+        from opsdocs._fs import relpath
+
+        return relpath(path, self.root)

@@ -70,7 +70,7 @@ class ConsoleReporter:
             self._progress.update(self._task, advance=1, failed=self._failed)
             if finding.status == "failed":
                 self._progress.console.print(
-                    Text.assemble(("FAILED ", "bold red"), finding.location or finding.id)
+                    Text.assemble(("FAILED ", "bold red"), finding.where or finding.id)
                 )
         elif self.plain:
             self.stream.write(_MARK[finding.status])
@@ -98,6 +98,8 @@ class ConsoleReporter:
                 head, *tail = (c["message"] or c["status"]).splitlines() or [""]
                 out.append(f"{c['status'].upper()} {_where(c)}: {head}")
                 out += [f"    {line}" for line in tail]
+                if c.get("help"):
+                    out.append(f"    see {c['help']}")
         out.append(summary_line(report))
         self.stream.write("\n".join(out) + "\n")
         self.stream.flush()

@@ -37,12 +37,12 @@ def annotations(findings: Iterable[Finding]) -> list[str]:
             continue
         command = "error" if f.status == "failed" else "notice"
         props = []
-        if f.path:
-            props.append(f"file={escape_property(f.path)}")
-            if f.line is not None:
-                props.append(f"line={f.line}")
+        if f.location:
+            props += [f"file={escape_property(f.location.path)}", f"line={f.location.line}",
+                      f"col={f.location.col}"]
         props.append(f"title={escape_property(f'opsdocs {f.kind}: {f.id}')}")
-        lines.append(f"::{command} {','.join(props)}::{escape_data(f.message or f.status)}")
+        text = (f.message or f.status) + (f" (see {f.help})" if f.help else "")
+        lines.append(f"::{command} {','.join(props)}::{escape_data(text)}")
     return lines
 
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
-import signal
-import subprocess
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from opsdocs.errors import ConfigError
-from opsdocs.report._atomic import atomic_write_text
+from opsdocs._fs import atomic_write_text
+from opsdocs._subprocess import Timeout, run_captured
 from opsdocs.report._schema import report_schema, validate
 from opsdocs.report.finding import Finding
+from opsdocs.steps.masking import MIN_LENGTH, Masker
 
 __all__ = [
     "REPORT_VERSION",
@@ -32,26 +31,23 @@ __all__ = [
 
 REPORT_VERSION = 1
 STATUS_ORDER = {"failed": 0, "skipped": 1, "passed": 2}
-MASK = "***"
-MIN_SECRET_LEN = 4  # shorter values ("1", "yes") would mask ordinary words and say nothing secret
+MIN_SECRET_LEN = MIN_LENGTH  # shorter values ("1", "yes") would mask ordinary words and say nothing secret
 _GIT_TIMEOUT_S = 10.0
 _FRESH_HINT = "delete it and run `opsdocs verify` to write a fresh one"
 
 
 def mask(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret value of at least 4 characters in ``text`` with ``***``."""
-    # Longest first, so a secret that contains another is masked whole rather than in pieces.
-    for value in sorted({s for s in secrets if s and len(s) >= MIN_SECRET_LEN}, key=len, reverse=True):
-        text = text.replace(value, MASK)
-    return text
+    """Replace every secret value of at least 4 characters in ``text`` with ``***`` (the run's Masker)."""
+    return Masker(secrets).mask(text)
 
 
-def mask_findings(findings: Iterable[Finding], secrets: Iterable[str]) -> list[Finding]:
-    """The findings with ``mask`` applied to every text field (id, location, message)."""
-    values = [s for s in secrets if s]
+def mask_findings(findings: Iterable[Finding], masker: Masker) -> list[Finding]:
+    """The findings with ``masker`` applied to every text field (id, identity, location's path, message)."""
+    m = masker.mask
     return [
         dataclasses.replace(
-            f, id=mask(f.id, values), location=mask(f.location, values), message=mask(f.message, values)
+            f, id=m(f.id), check=m(f.check), subject=m(f.subject), message=m(f.message),
+            location=dataclasses.replace(f.location, path=m(f.location.path)) if f.location else None,
         )
         for f in findings
     ]
@@ -69,12 +65,17 @@ def build_report(
     started_at: datetime,
     duration_s: float,
     commit: str | None = None,
+    masker: Masker | None = None,
     secrets: Iterable[str] = (),
     isolation: str | None = None,
     interrupted: bool = False,
 ) -> dict[str, Any]:
-    """The report dict (schema in ``report/schema.json``), messages masked against ``secrets``."""
-    ordered = sort_findings(mask_findings(findings, secrets))
+    """The report dict (schema in ``report/schema.json``), every text masked by the run's ``masker``
+    (``opsdocs verify`` passes its one Masker; ``secrets`` adds values to it)."""
+    extra = [s for s in secrets if s]
+    if masker is None or extra:
+        masker = Masker([*(masker.values if masker is not None else ()), *extra])
+    ordered = sort_findings(mask_findings(findings, masker))
     summary = {status: sum(f.status == status for f in ordered) for status in ("passed", "failed", "skipped")}
     # A naive datetime is taken as local time; the report always says UTC so readers need no guess.
     stamp = started_at.astimezone(timezone.utc).isoformat(timespec="seconds")
@@ -148,26 +149,9 @@ def _summary_mismatch(report: dict[str, Any]) -> list[str]:
 def current_commit(root: Path) -> str | None:
     """``git rev-parse HEAD`` in ``root``; None outside a git checkout, without git, or on timeout."""
     try:
-        proc = subprocess.Popen(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD"],
-            cwd=root,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
-            start_new_session=True,  # its own process group, so a timeout kills git and anything it spawned
-        )
-    except OSError:
+        proc = run_captured(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=root, timeout_s=_GIT_TIMEOUT_S,
+                            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    except (OSError, Timeout):
         return None
-    try:
-        out, _ = proc.communicate(timeout=_GIT_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        # A grandchild that left the group could hold the pipe open: do not wait on it for long.
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.communicate(timeout=1.0)
-        proc.wait()
-        return None
-    commit = out.decode("ascii", "replace").strip()
+    commit = proc.stdout.strip()
     return commit if proc.returncode == 0 and commit else None

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
-from opsdocs.report._atomic import atomic_write_text
+from opsdocs._fs import atomic_write_text
 from opsdocs.report.finding import Finding
 
 __all__ = ["junit_xml", "write_junit"]
@@ -33,10 +33,9 @@ def _testcase(parent: ET.Element, finding: Finding) -> None:
     case = ET.SubElement(
         parent, "testcase", name=_clean(finding.id), classname=finding.kind, time=f"{finding.duration_s:.3f}"
     )
-    if finding.path:
-        case.set("file", _clean(finding.path))
-    if finding.line is not None:
-        case.set("line", str(finding.line))
+    if finding.location:
+        case.set("file", _clean(finding.location.path))
+        case.set("line", str(finding.location.line))
     if finding.status == "failed":
         failure = ET.SubElement(case, "failure", message=_clean(_first_line(finding.message)), type="failed")
         failure.text = _clean(finding.message)

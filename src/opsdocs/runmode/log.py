@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from opsdocs._fs import atomic_write_text
 from opsdocs.errors import ConfigError
 
 __all__ = ["IncidentLog", "LogState", "read_log", "timeline", "timeline_table", "utc_now", "write_atomic", "LOG_VERSION"]
@@ -171,13 +171,5 @@ def _cell(text: str) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """An incident log's files stay private to the on-call engineer (0600, as before)."""
+    atomic_write_text(path, text, mode=0o600)

@@ -8,11 +8,10 @@ and its diff is shown instead. Each write goes through a temp file and a rename:
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from opsdocs._fs import atomic_write_text
 from opsdocs.packagemanager import detect_package_manager
 from opsdocs.project.model import Project
 from opsdocs.scaffold._health import deployed_url, render_health
@@ -55,13 +54,4 @@ def _compare(root: Path, relpath: str, text: str) -> Planned:
 
 
 def apply(root: Path, planned: Planned) -> None:
-    path = root / planned.relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(planned.text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(root / planned.relpath, planned.text)

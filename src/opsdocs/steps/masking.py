@@ -66,6 +66,11 @@ class Masker:
             names |= set(project.secrets)
         return cls(env[name] for name in sorted(names) if env.get(name))
 
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values masked (for combining Maskers; never print them)."""
+        return self._values
+
     def __len__(self) -> int:
         return len(self._values)
 

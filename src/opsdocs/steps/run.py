@@ -12,7 +12,7 @@ import time
 import regex
 
 from opsdocs.errors import PageError
-from opsdocs.report.finding import Finding, Status
+from opsdocs.report.finding import Finding, Location, Status
 from opsdocs.steps._proc import ProcResult
 from opsdocs.steps.classify import check_safety
 from opsdocs.steps.masking import Masker
@@ -95,5 +95,5 @@ def _tail(output: str) -> str:
 
 
 def _finding(step: Step, status: Status, message: str, duration_s: float = 0.0) -> Finding:
-    return Finding(id=step.id, kind="runbook", status=status, location=step.location,
-                   message=message, duration_s=round(duration_s, 3))
+    return Finding(id=step.id, kind="runbook", status=status, location=Location(step.page, step.line),
+                   message=message, duration_s=round(duration_s, 3), check=step.page, subject=str(step.line))

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable
 
 from opsdocs.project.model import Environment, Project
-from opsdocs.report.finding import Finding
+from opsdocs.report.finding import Finding, Location
 from opsdocs.steps._help_text import CommandSpec, FlagSpec, PositionalSpec
 from opsdocs.steps._shell import ShellSyntaxError
 from opsdocs.steps._wrangler_help import WranglerHelp
@@ -31,11 +31,12 @@ def check_step_static(step: Step, project: Project, help: WranglerHelp) -> list[
     """One finding for the step: failed (naming each bad subcommand, flag, env or database) or passed."""
     began = time.monotonic()
     fid = f"static:{step.page}:{step.line}"
+    where = f"{step.page}:{step.line}"  # the identity's subject: the step
     try:
         commands = classify(step.command)
     except ShellSyntaxError as exc:
-        return [Finding(fid, "runbook", "failed", f"{step.page}:{step.line + exc.line}",
-                        f"cannot read the command: {exc}", time.monotonic() - began)]
+        return [Finding(fid, "runbook", "failed", Location(step.page, step.line + exc.line),
+                        f"cannot read the command: {exc}", time.monotonic() - began, check="static", subject=where)]
     problems: list[tuple[int, str]] = []
     checked = 0
     for cmd in commands:
@@ -44,11 +45,11 @@ def check_step_static(step: Step, project: Project, help: WranglerHelp) -> list[
             problems += [(cmd.line, f"`{cmd.text}`: {p}") for p in _check_command(cmd, project, help)]
     duration = time.monotonic() - began
     if problems:
-        return [Finding(fid, "runbook", "failed", f"{step.page}:{step.line + problems[0][0]}",
-                        "; ".join(p for _, p in problems), duration)]
+        return [Finding(fid, "runbook", "failed", Location(step.page, step.line + problems[0][0]),
+                        "; ".join(p for _, p in problems), duration, check="static", subject=where)]
     what = f"{checked} wrangler command(s) match wrangler {help.version} and {project.wrangler.relpath}"
-    return [Finding(fid, "runbook", "passed", step.location, what if checked else "no wrangler command",
-                    duration)]
+    return [Finding(fid, "runbook", "passed", Location(step.page, step.line),
+                    what if checked else "no wrangler command", duration, check="static", subject=where)]
 
 
 def wrangler_paths(steps: Iterable[Step]) -> set[tuple[str, ...]]:

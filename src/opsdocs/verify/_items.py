@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from opsdocs.errors import CheckFailed, OpsdocsError
-from opsdocs.report.finding import Finding
+from opsdocs.report.finding import Finding, location_of
 
 if TYPE_CHECKING:
     from opsdocs.verify._session import OpsdocsSession
@@ -51,7 +51,7 @@ class CheckItem(pytest.Item):
         self.findings = self._produce()
         failed = [f for f in self.findings if f.status == "failed"]
         if failed:
-            raise CheckFailed("\n".join(f"{f.location or f.id}: {f.message}" for f in failed))
+            raise CheckFailed("\n".join(f"{f.where or f.id}: {f.message}" for f in failed))
         if all(f.status == "skipped" for f in self.findings):
             pytest.skip("; ".join(dict.fromkeys(f.message for f in self.findings)))
 
@@ -61,15 +61,15 @@ class CheckItem(pytest.Item):
         try:
             findings = list(check.produce(self.ctx))
         except OpsdocsError as err:
-            return [Finding(ident, check.kind, "failed", check.location or err.location, str(err),
-                            time.perf_counter() - start)]
+            return [Finding(ident, check.kind, "failed", check.location or location_of(err), str(err),
+                            time.perf_counter() - start, check=self.name)]
         except Exception as exc:  # a bug: keep it in the report, and let pytest show the traceback
             self.findings = [Finding(ident, check.kind, "failed", check.location,
-                                     f"internal error: {type(exc).__name__}: {exc}")]
+                                     f"internal error: {type(exc).__name__}: {exc}", check=self.name)]
             raise
         # a check that found nothing to say about itself is a bug, not a pass
         return findings or [Finding(ident, check.kind, "failed", check.location,
-                                    "no result (internal error: report this)")]
+                                    "no result (internal error: report this)", check=self.name)]
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CheckFailed):
@@ -77,8 +77,8 @@ class CheckItem(pytest.Item):
         return super().repr_failure(excinfo)  # type: ignore[return-value]
 
     def reportinfo(self) -> tuple[str, int | None, str]:
-        path, _, line = self.check.location.rpartition(":")
-        return (path or "opsdocs", int(line) - 1 if line.isdigit() else None, self.name)
+        where = self.check.location
+        return (where.path, where.line - 1, self.name) if where else ("opsdocs", None, self.name)
 
 
 class _ErrorItem(pytest.Item):
@@ -87,7 +87,7 @@ class _ErrorItem(pytest.Item):
     def __init__(self, *, error: OpsdocsError, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.error = error
-        self.findings = [Finding("opsdocs:load", "drift", "failed", error.location, str(error))]
+        self.findings = [Finding("opsdocs:load", "drift", "failed", location_of(error), str(error), check="load")]
 
     def runtest(self) -> None:
         raise CheckFailed(str(self.error))

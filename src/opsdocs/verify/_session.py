@@ -124,16 +124,18 @@ class OpsdocsSession:
         from opsdocs.report.json import build_report, current_commit, write_report
         from opsdocs.report.junit import write_junit
 
-        # Messages were masked where they were made; the report masks again, in depth.
-        masker = self.ctx.masker if self.ctx is not None else None
-        if masker:
-            self.findings = [Finding(f.id, f.kind, f.status, f.location, masker.mask(f.message), f.duration_s)
-                             for f in self.findings]
+        from opsdocs.report.json import mask_findings
         from opsdocs.steps._isolation import status
+        from opsdocs.steps.masking import Masker
 
+        # Messages were masked where they were made; every report masks again, in depth, with the run's one
+        # Masker (the credentials and the workflows' secrets set in the environment).
+        masker = self.ctx.masker if self.ctx is not None else Masker.from_env(None, self.options.env)
+        self.findings = mask_findings(self.findings, masker)
         report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
                               duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root),
-                              isolation=status().header(), interrupted=bool(getattr(self, "interrupted", False)))
+                              masker=masker, isolation=status().header(),
+                              interrupted=bool(getattr(self, "interrupted", False)))
         try:
             if self.options.report:
                 write_report(report, self.options.report)

@@ -11,11 +11,12 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from opsdocs.errors import EnvironmentProblem
-from opsdocs.report.finding import Finding
+from opsdocs.report.finding import Finding, Location
 from opsdocs.steps.parse import Runbook
 from opsdocs.verify.context import VerifyContext
 
@@ -28,7 +29,7 @@ def runbooks(ctx: VerifyContext) -> list[Runbook]:
 
 def builder(ctx: VerifyContext, key: str) -> Callable[[], Any]:
     if key.startswith("runbook:"):
-        page = key.split(":", 1)[1]
+        page = key.removeprefix("runbook:")
         return lambda: _run_runbook(ctx, page)
     builders: dict[str, Callable[[VerifyContext], Any]] = {
         "static": _static, "devserver": _devserver, "health:local": _health_local,
@@ -73,8 +74,8 @@ def _health_local(ctx: VerifyContext) -> list[Finding]:
     try:
         base_url = ctx.get("devserver", builder(ctx, "devserver"))
     except EnvironmentProblem as err:
-        return [Finding(f"health:{c.name}@local", "health", "failed", str(c.location),
-                        f"local wrangler dev did not start: {err}") for c in checks]
+        return [Finding(f"health:{c.name}@local", "health", "failed", c.location,
+                        f"local wrangler dev did not start: {err}", check=c.name, subject="local") for c in checks]
     return [_relabel(f, base_url, "local") for f in run_health_checks(checks, base_url)]
 
 
@@ -84,17 +85,15 @@ def _health_deployed(ctx: VerifyContext) -> list[Finding]:
     url = ctx.options.deployed_url
     if not url:
         why = "no deployed URL: pass --base-url or set OPSDOCS_BASE_URL to check the deployed Worker"
-        return [Finding(f"health:{c.name}@deployed", "health", "skipped", str(c.location), why)
-                for c in ctx.project.health_checks]
+        return [Finding(f"health:{c.name}@deployed", "health", "skipped", c.location, why, check=c.name,
+                        subject="deployed") for c in ctx.project.health_checks]
     return [_relabel(f, url, "deployed") for f in run_health_checks(ctx.project.health_checks, url)]
 
 
 def _relabel(finding: Finding, base_url: str, label: str) -> Finding:
     """Stable ids: the local server's port changes every run, the report should not."""
-    ident = finding.id.split("@", 1)[0] + f"@{label}"
-    return Finding(ident, finding.kind, finding.status, finding.location,
-                   finding.message.replace(base_url.rstrip("/"), f"<{label}>") if label == "local" else finding.message,
-                   finding.duration_s)
+    message = finding.message.replace(base_url.rstrip("/"), f"<{label}>") if label == "local" else finding.message
+    return replace(finding, id=f"health:{finding.check}@{label}", message=message, subject=label)
 
 
 def _audits(ctx: VerifyContext) -> list[Finding]:
@@ -141,8 +140,9 @@ def _build_findings(ctx: VerifyContext, err: _SiteBuildFailed) -> list[Finding]:
         where = page.relpath if page else f"docs/{m['page']}"
         lineno = next((i for i, text in enumerate(page.source.splitlines(), 1) if m["link"] in text), 1) if page else 1
         message = line.split(": ", 1)[1] if line.lower().startswith(("warning: ", "error: ")) else line
-        out.append(Finding(f"link:{where}:{m['link']}", "link", "failed", f"{where}:{lineno}", message))
-    return out or [Finding("link:site-build", "link", "failed", "mkdocs.yml:1", str(err))]
+        out.append(Finding(f"link:{where}:{m['link']}", "link", "failed", Location(where, lineno), message,
+                           check="site-build", subject=f"{where}:{m['link']}"))
+    return out or [Finding("link:site-build", "link", "failed", Location("mkdocs.yml"), str(err), check="site-build")]
 
 
 def _links(ctx: VerifyContext) -> list[Finding]:
@@ -154,6 +154,7 @@ def _links(ctx: VerifyContext) -> list[Finding]:
     except _SiteBuildFailed as err:
         return _build_findings(ctx, err)
     except EnvironmentProblem as err:
-        return [Finding("link:site-build", "link", "failed", "mkdocs.yml:1", str(err), time.perf_counter() - start)]
+        return [Finding("link:site-build", "link", "failed", Location("mkdocs.yml"), str(err),
+                        time.perf_counter() - start, check="site-build")]
     cache = ctx.project.root / ".opsdocs" / "cache" / "external-links.json"
     return check_site_links(site, external=ctx.options.external, cache_path=cache)

@@ -8,15 +8,13 @@ and independent pieces run at the same time.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from opsdocs.drift._base import passed
 from opsdocs.errors import OpsdocsError
-from opsdocs.report.finding import Finding, Kind
+from opsdocs.report.finding import Finding, Kind, Location, location_of
 from opsdocs.verify import _work
 from opsdocs.verify.context import VerifyContext
 
@@ -25,7 +23,7 @@ from opsdocs.verify.context import VerifyContext
 class Check:
     name: str  # unique, shown by pytest and matched by -k
     kind: Kind
-    location: str  # "path:line" or ""
+    location: Location | None
     markers: tuple[str, ...]
     resources: tuple[str, ...]  # memo keys this check needs (started in the background up front)
     produce: Callable[[VerifyContext], list[Finding]]
@@ -61,23 +59,17 @@ def _priority(ctx: VerifyContext, key: str) -> tuple[int, float]:
     if key in _DEPENDS.values():
         return (0, 0.0)
     if key.startswith("runbook:"):
-        page = key.split(":", 1)[1]
+        page = key.removeprefix("runbook:")
         runs = ("rehearse", "remote-read") if ctx.options.remote_enabled else ("rehearse",)
         steps = next((rb.steps for rb in _work.runbooks(ctx) if rb.page == page), ())
         return (1, -sum(step.mode in runs for step in steps))
     return (2, 0.0)
 
 
-def _pick(ctx: VerifyContext, *, key: str, ids: Sequence[str] | None = None,
-          prefix: str | None = None) -> list[Finding]:
-    findings: list[Finding] = ctx.get(key, _work.builder(ctx, key))  # shared: built once per run
-    if ids is not None:
-        return [f for f in findings if f.id in ids]
-    if prefix is not None:
-        # "static:docs/a.md:12" matches "static:docs/a.md:12:flag" but not "static:docs/a.md:120"
-        return [f for f in findings if f.id == prefix or f.id[len(prefix):len(prefix) + 1] in (":", "@")
-                and f.id.startswith(prefix)]
-    return findings
+def _pick(ctx: VerifyContext, *, key: str, check: str | None = None, subject: str | None = None) -> list[Finding]:
+    """The findings of the shared resource ``key`` (built once per run) with this check (and subject)."""
+    findings: list[Finding] = ctx.get(key, _work.builder(ctx, key))
+    return [f for f in findings if check is None or (f.check == check and subject in (None, f.subject))]
 
 
 # --- runbook steps ---------------------------------------------------------------------------------
@@ -87,23 +79,24 @@ def _runbook_checks(ctx: VerifyContext) -> list[Check]:
     try:
         runbooks = _work.runbooks(ctx)
     except OpsdocsError as err:  # a block with no mode, a bad attribute: nothing may go silently untested
-        where = err.location.rsplit(":", 1)[0] if err.line is not None and err.col is not None else err.location
-        return [_failed_check("runbook", where, f"collect {where}", str(err))]
+        where = location_of(err)
+        return [_failed_check("runbook", where, f"collect {where.path if where else 'runbooks'}", str(err))]
     out: list[Check] = []
     for rb in runbooks:
         key = f"runbook:{rb.page}"
         for step in rb.steps:
             label = step.title or step.command.strip().splitlines()[0][:60]
             # `never` steps are listed too, so the report shows they were deliberately not run.
+            where = Location(step.page, step.line)
             out.append(Check(
-                name=f"{step.location} [{step.mode}] {label}", kind="runbook", location=step.location,
+                name=f"{where} [{step.mode}] {label}", kind="runbook", location=where,
                 markers=(step.mode.replace("-", "_"),), resources=(key,),
-                produce=partial(_pick, key=key, ids=[step.id]),
+                produce=partial(_pick, key=key, check=step.page, subject=str(step.line)),
             ))
             out.append(Check(
-                name=f"{step.location} [static] {label}", kind="runbook", location=step.location,
+                name=f"{where} [static] {label}", kind="runbook", location=where,
                 markers=("static",), resources=("static",),
-                produce=partial(_pick, key="static", prefix=f"static:{step.page}:{step.line}"),
+                produce=partial(_pick, key="static", check="static", subject=f"{step.page}:{step.line}"),
             ))
     return out
 
@@ -114,15 +107,15 @@ def _runbook_checks(ctx: VerifyContext) -> list[Check]:
 def _health_checks(ctx: VerifyContext) -> list[Check]:
     out: list[Check] = []
     for hc in ctx.project.health_checks:
-        loc = str(hc.location)
+        loc = hc.location
         out.append(Check(
             name=f"{loc} [health local] {hc.name}", kind="health", location=loc, markers=("health",),
-            resources=("health:local",), produce=partial(_pick, key="health:local", prefix=f"health:{hc.name}"),
+            resources=("health:local",), produce=partial(_pick, key="health:local", check=hc.name),
         ))
         out.append(Check(
             name=f"{loc} [health deployed] {hc.name}", kind="health", location=loc,
             markers=("health", "remote_read"), resources=("health:deployed",),
-            produce=partial(_pick, key="health:deployed", prefix=f"health:{hc.name}"),
+            produce=partial(_pick, key="health:deployed", check=hc.name),
         ))
     return out
 
@@ -134,7 +127,7 @@ def _drift_checks(ctx: VerifyContext) -> list[Check]:
     from opsdocs.drift.registry import RULES
 
     return [
-        Check(name=f"[drift] {rule.id}", kind="drift", location="", markers=("drift",), resources=(),
+        Check(name=f"[drift] {rule.id}", kind="drift", location=None, markers=("drift",), resources=(),
               produce=partial(_run_rule, rule=rule))
         for rule in RULES
     ]
@@ -143,25 +136,25 @@ def _drift_checks(ctx: VerifyContext) -> list[Check]:
 def _workflow_checks(ctx: VerifyContext) -> list[Check]:
     if not ctx.project.workflows:
         return []
-    return [Check(name=f"[workflow] {tool}", kind="workflow", location="", markers=("workflow",),
-                  resources=("audits",), produce=partial(_pick, key="audits", prefix=f"workflow:{tool}"))
+    return [Check(name=f"[workflow] {tool}", kind="workflow", location=None, markers=("workflow",),
+                  resources=("audits",), produce=partial(_pick, key="audits", check=tool))
             for tool in ("zizmor", "actionlint")]
 
 
 def _link_checks(ctx: VerifyContext) -> list[Check]:
     label = "internal and external links" if ctx.options.external else "internal links and anchors"
-    return [Check(name=f"[links] {label}", kind="link", location="", markers=("links",), resources=("links",),
+    return [Check(name=f"[links] {label}", kind="link", location=None, markers=("links",), resources=("links",),
                   produce=partial(_pick, key="links"))]
 
 
 def _run_rule(ctx: VerifyContext, *, rule: Any) -> list[Finding]:
-    """Run a drift rule; no finding means it passed (a rule only reports problems)."""
-    start = time.perf_counter()
-    findings: list[Finding] = rule.check(ctx.project, ctx.pages)
-    return findings or [replace(passed(rule), duration_s=time.perf_counter() - start)]
+    """One drift rule through the registry's runner (no finding there means it passed)."""
+    from opsdocs.drift.registry import run_rules
+
+    return run_rules(ctx.project, ctx.pages, rules=(rule,))
 
 
-def _failed_check(kind: Kind, location: str, name: str, message: str) -> Check:
-    finding = Finding(f"{kind}:{name}", kind, "failed", location, message)
+def _failed_check(kind: Kind, location: Location | None, name: str, message: str) -> Check:
+    finding = Finding(f"{kind}:{name}", kind, "failed", location, message, check=name)
     return Check(name=name, kind=kind, location=location, markers=(), resources=(),
                  produce=lambda c: [finding])

@@ -1,0 +1,40 @@
+"""File plumbing every part of opsdocs shares: atomic writes and project-relative paths."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write_text", "relpath"]
+
+
+def atomic_write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
+    """Write ``text`` so a reader sees the old content or the new one, never half of either.
+
+    A temp file beside ``path`` (the rename never crosses a filesystem, which would make it a copy, and
+    no longer atomic), fsynced, then ``os.replace``d into place. ``mode``: mkstemp makes 0600, while
+    reports and generated files are read by other tools (CI artifact upload, test viewers, git); a
+    private file (an incident log) passes 0o600.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def relpath(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (both resolved), POSIX-style; ``path`` as given when it is outside."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
