@@ -21,7 +21,7 @@ JOURNAL = """\
 
 def findings(build: Build, files: dict[str, str]) -> list[tuple[str, str]]:
     project = build({"wrangler.jsonc": WRANGLER, "drizzle/meta/_journal.json": JOURNAL, **files}, migrations=False)
-    return [(f.id, f.location) for f in DrizzleJournal().check(project, [])]
+    return [(f.id, f.where) for f in DrizzleJournal().check(project, [])]
 
 
 def test_matching_journal_passes_and_orders_the_migrations(build: Build) -> None:

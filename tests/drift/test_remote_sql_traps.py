@@ -9,7 +9,7 @@ from opsdocs.drift.remote_sql_traps import RemoteSqlTraps
 
 def findings(build: Build, sql: str) -> list[tuple[str, str]]:
     project = build({"migrations/0001_init.sql": sql})
-    return [(f.id.split(":", 2)[2], f.location) for f in RemoteSqlTraps().check(project, [])]
+    return [(f.id.split(":", 2)[2], f.where) for f in RemoteSqlTraps().check(project, [])]
 
 
 def test_plain_migrations_pass(build: Build) -> None:
@@ -28,4 +28,4 @@ def test_a_statement_over_100_kb(build: Build) -> None:
     rows = ",".join(f"({i}, '{'x' * 20}')" for i in range(5000))
     sql = f"CREATE TABLE a (i, s);\nINSERT INTO a VALUES {rows};\n"
     (finding,) = RemoteSqlTraps().check(build({"migrations/0001_init.sql": sql}), [])
-    assert finding.location == "migrations/0001_init.sql:2" and "remote D1 refuses statements over 100 KB" in finding.message
+    assert finding.where == "migrations/0001_init.sql:2" and "remote D1 refuses statements over 100 KB" in finding.message

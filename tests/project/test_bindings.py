@@ -28,7 +28,7 @@ def test_an_environment_inherits_none_of_them() -> None:
     prod = project.wrangler.envs["production"]
     assert prod.missing_bindings == ("UPLOADS", "EVENTS") and prod.missing_secrets == ("SIGNING_KEY",)
     (finding,) = EnvMissingBindings().check(project, [])
-    assert finding.location == "wrangler.jsonc:17"
+    assert finding.where == "wrangler.jsonc:17"
     assert "binding UPLOADS, binding EVENTS, required secret SIGNING_KEY" in finding.message
     table = bindings_table(project)
     assert "<code>SIGNING_KEY</code> | ⚠️ **missing**: not inherited" in table
