@@ -316,3 +316,8 @@ def test_importing_a_finding_does_not_import_rich() -> None:
     code = ("import sys; from opsdocs.report.finding import Finding; import opsdocs.report; "
             "sys.exit(bool({'rich', 'xml.etree.ElementTree'} & set(sys.modules)))")
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+def test_a_location_string_is_refused_with_what_to_pass() -> None:
+    with pytest.raises(TypeError, match=r"pass Location\(path, line, col\)"):
+        Finding("drift:x", "drift", "failed", "a.md:3", "m")  # type: ignore[arg-type]

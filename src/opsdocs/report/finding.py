@@ -33,6 +33,11 @@ class Finding:
     check: str = ""
     subject: str = ""
 
+    def __post_init__(self) -> None:
+        if not (self.location is None or isinstance(self.location, Location)):  # a "path:line" string, say
+            raise TypeError(f"Finding.location must be a Location or None, not {type(self.location).__name__} "
+                            f"{self.location!r}: pass Location(path, line, col)")
+
     @property
     def path(self) -> str:
         return self.location.path if self.location else ""
