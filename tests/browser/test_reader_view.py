@@ -46,6 +46,9 @@ _TEXT = """() => {
 _ESCAPES = re.compile(r"""\\["'ntu]|&(?:amp|quot|lt|gt|apos|#\d+|#x[0-9a-f]+);|\{\{|\}\}|\{%|%\}""", re.I)
 
 
+_LOAD_MS = 60_000  # a bound, not an expectation: a loaded machine can take long to fire "load"
+
+
 def _urls(site: Site) -> list[str]:
     built = site.root / "site"
     return sorted(p.parent.relative_to(built).as_posix() + "/" for p in built.rglob("index.html")
@@ -57,7 +60,7 @@ def test_every_page_fits_its_content_column(page: Page, site: Site) -> None:
     assert len(urls) >= len(site.pages), urls  # every page of the site is looked at
     problems = {}
     for url in urls:
-        page.goto(site.url("" if url == "./" else url))
+        page.goto(site.url("" if url == "./" else url), timeout=_LOAD_MS)
         found = page.evaluate(_OVERFLOW)
         if found:
             problems[url] = found[:3]
@@ -67,7 +70,7 @@ def test_every_page_fits_its_content_column(page: Page, site: Site) -> None:
 def test_no_page_shows_escape_characters(page: Page, site: Site) -> None:
     problems = {}
     for url in _urls(site):
-        page.goto(site.url("" if url == "./" else url))
+        page.goto(site.url("" if url == "./" else url), timeout=_LOAD_MS)
         text = page.evaluate(_TEXT)
         hits = sorted({text[max(0, m.start() - 30):m.end() + 30].replace("\n", " ") for m in _ESCAPES.finditer(text)})
         if hits:
