@@ -37,6 +37,9 @@ def register(sub: Any) -> None:
                    help="fail when rehearsals cannot run in the kernel sandbox (bubblewrap); "
                         "also OPSDOCS_REQUIRE_ISOLATION=1")
     p.add_argument("--plain", action="store_true", help="plain lines, no colours or progress bar")
+    p.add_argument("--build", action="store_true",
+                   help="when the config's main is a build output not built yet (OpenNext), run the project's "
+                        "build script from package.json first")
     p.set_defaults(handler=run)
 
 
@@ -96,6 +99,9 @@ def _context(args: argparse.Namespace) -> tuple[Any, Any]:
                             require_isolation=args.require_isolation)
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
     project = load_project(root, site_root=args.site_root)
+    if getattr(args, "build", False) and project.missing_build is not None:
+        _build(project)
+        project = load_project(root, site_root=args.site_root)
     pages = render_pages(project, site_root=args.site_root)
     ctx = VerifyContext(options, project=project, pages=pages)
     try:
@@ -129,6 +135,29 @@ def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:
         print("opsdocs: no checks selected", file=sys.stderr)
         return 1
     return 1 if report["summary"]["failed"] else 0
+
+
+def _build(project: Any) -> None:
+    """Run the project's own build (argv from package.json) where its config is, without credentials."""
+    from opsdocs.errors import EnvironmentProblem
+    from opsdocs.steps._proc import run
+
+    missing = project.missing_build
+    if missing.command is None:
+        raise EnvironmentProblem(missing.reason, path=project.wrangler.relpath)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDFLARE_", "CF_"))}
+    print(f"opsdocs: building first: {' '.join(missing.command)}", file=sys.stderr)
+    try:
+        result = run(list(missing.command), cwd=project.wrangler.path.parent, env=env, timeout_s=900)
+    except OSError as err:  # the package manager is not installed
+        raise EnvironmentProblem(f"cannot run the build `{' '.join(missing.command)}`: {err.strerror}",
+                                 path=project.wrangler.relpath, hint="install it, or build yourself first") from None
+    if result.exit_code != 0 or result.timed_out:
+        last = next((ln for ln in reversed(result.output.splitlines()) if ln.strip()), "")
+        why = "timed out after 900 s" if result.timed_out else f"exit {result.exit_code}: {last.strip()[:200]}"
+        raise EnvironmentProblem(f"the build `{' '.join(missing.command)}` failed ({why})",
+                                 path=project.wrangler.relpath,
+                                 hint="run it yourself to see the whole output, then verify again")
 
 
 def _check_writable(flag: str, path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from opsdocs.errors import ConfigError
 from opsdocs.project._roles import build_pipeline
+from opsdocs.project.build import missing_build
 from opsdocs.project.model import Project
 from opsdocs.project.pipeline import config_dir, step_calls
 from opsdocs.project.secret_docs import load_secret_docs
@@ -152,6 +153,7 @@ def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> P
     steps = step_calls(workflows, scripts)
     pipeline = build_pipeline(workflows, wrangler, steps, config_dir(wrangler, here))
     package = scripts.package(config_dir(wrangler, here))
+    main = wrangler.path.parent / wrangler.main if wrangler.main else None
     read = [wrangler.path, workflows_dir, *(wf.path for wf in workflows), checks_dir,
             checks_dir / "secrets.yml", checks_dir / "health.yml", *scripts.read, *wrangler.read_paths]
     return Project(
@@ -164,7 +166,9 @@ def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> P
         runbooks_dir=site_root / "runbooks",
         checks_dir=checks_dir,
         pipeline=pipeline,
-        read_paths=tuple(dict.fromkeys(p for p in read if p.exists())),
+        # `main` even when absent: building it must make the next load see it
+        read_paths=tuple(dict.fromkeys([*(p for p in read if p.exists()), *([main] if main else [])])),
         repo_root=repo,
         package_json=package,
+        missing_build=missing_build(wrangler.path.parent, wrangler.main, package, repo),
     )

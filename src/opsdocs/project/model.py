@@ -280,6 +280,7 @@ class Project:
     read_paths: tuple[Path, ...] = ()  # every file and folder the Project was read from
     repo_root: Path | None = None  # the folder holding .github/workflows (root or an ancestor)
     package_json: dict[str, Any] = field(default_factory=dict, repr=False)  # the config folder's
+    missing_build: Any = None  # a MissingBuild when `main` is a build output not built yet
 
     @property
     def databases(self) -> tuple[D1Database, ...]:

@@ -61,6 +61,8 @@ def _devserver(ctx: VerifyContext) -> str:
     from opsdocs.devserver import DevServer
     from opsdocs.steps.sandbox import Sandbox
 
+    if ctx.project.missing_build is not None:
+        raise EnvironmentProblem(ctx.project.missing_build.reason)
     # The server's sandbox is its own: runbooks may damage their data on purpose (the drills).
     sandbox = ctx.enter(Sandbox(ctx.project))
     server = ctx.enter(DevServer(sandbox, masker=ctx.masker))
@@ -71,6 +73,10 @@ def _health_local(ctx: VerifyContext) -> list[Finding]:
     from opsdocs.health import run_health_checks
 
     checks = ctx.project.health_checks
+    missing = ctx.project.missing_build
+    if missing is not None:  # nothing to serve yet: skipped with the reason, not failed
+        return [Finding(f"health:{c.name}@local", "health", "skipped", str(c.location), missing.reason)
+                for c in checks]
     try:
         base_url = ctx.get("devserver", builder(ctx, "devserver"))
     except EnvironmentProblem as err:
