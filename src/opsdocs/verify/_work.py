@@ -75,8 +75,8 @@ def _health_local(ctx: VerifyContext) -> list[Finding]:
     checks = ctx.project.health_checks
     missing = ctx.project.missing_build
     if missing is not None:  # nothing to serve yet: skipped with the reason, not failed
-        return [Finding(f"health:{c.name}@local", "health", "skipped", str(c.location), missing.reason)
-                for c in checks]
+        return [Finding(f"health:{c.name}@local", "health", "skipped", c.location, missing.reason, check=c.name,
+                        subject="local") for c in checks]
     try:
         base_url = ctx.get("devserver", builder(ctx, "devserver"))
     except EnvironmentProblem as err:
