@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     from opsdocs.pytest_plugin import OpsdocsSession
     from opsdocs.report.console import ConsoleReporter
     from opsdocs.report.github import emit_github
+    from opsdocs.steps._proc import install_interrupt_handlers, interrupted_by
+
+    install_interrupt_handlers()  # here, on the main thread: the work itself starts in a thread pool
 
     options, ctx = _context(args)
     reporter = ConsoleReporter(force_plain=True if args.plain else None)
@@ -126,8 +129,10 @@ def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:
               file=sys.stderr)
         return 2
     if code == ExitCode.INTERRUPTED:
-        print("opsdocs: interrupted", file=sys.stderr)
-        return 130
+        sig = interrupted_by()
+        print(f"opsdocs: interrupted{f' by signal {sig}' if sig else ''}; the report keeps what finished",
+              file=sys.stderr)
+        return 128 + (sig or 2)
     if report is None:
         print(f"opsdocs: verification did not complete (pytest exit {code})", file=sys.stderr)
         return 1
@@ -161,9 +166,12 @@ def _build(project: Any) -> None:
 
 
 def _check_writable(flag: str, path: Path) -> None:
-    """The nearest existing ancestor of ``path`` must be a writable directory (the rest is created)."""
+    """The nearest existing ancestor of ``path`` must be a writable directory (the rest is created), and an
+    existing file there must be one opsdocs wrote (a report, or JUnit XML it made): never anything else."""
     if path.is_dir():
         raise ConfigError(f"{flag} names a directory", path=path, hint=f"pass {flag} DIR/report-file")
+    if path.exists() or path.is_symlink():
+        _check_ours(flag, path)
     parent = path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
@@ -176,3 +184,32 @@ def _check_writable(flag: str, path: Path) -> None:
     except OSError:
         raise ConfigError(f"cannot write {flag} here: {parent} is not writable", path=path,
                           hint=f"pass {flag} with a path in a writable directory") from None
+
+
+def _check_ours(flag: str, path: Path) -> None:
+    """Refuse to replace a file that is not an opsdocs report (or our JUnit file), a link or a special file."""
+    import stat
+
+    from opsdocs.report.json import read_report
+
+    hint = f"pass {flag} with a new file name, or delete the file if it is yours to replace"
+    mode = path.lstat().st_mode
+    if not stat.S_ISREG(mode):
+        raise ConfigError(f"{flag} names a link or a special file, not a report; refusing to replace it",
+                          path=path, hint=hint)
+    if path.stat().st_size > 64 << 20:
+        raise ConfigError(f"{flag} names a large file that is not an opsdocs report; refusing to overwrite it",
+                          path=path, hint=hint)
+    if flag == "--junit":
+        head = path.read_bytes()[:4096]
+        if b"<testsuites" in head and b'name="opsdocs"' in head or not head.strip():
+            return
+        raise ConfigError(f"{flag} names a file that is not opsdocs JUnit XML; refusing to overwrite it",
+                          path=path, hint=hint)
+    try:
+        read_report(path)
+    except ConfigError:
+        if path.stat().st_size == 0:
+            return  # an empty file (touch): nothing to lose
+        raise ConfigError(f"{flag} names a file that is not an opsdocs report; refusing to overwrite it",
+                          path=path, hint=hint) from None

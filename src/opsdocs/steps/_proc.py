@@ -27,7 +27,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
-__all__ = ["ProcResult", "ProcessGroup", "add_cleanup", "kill_all", "remove_cleanup", "run", "start", "strip_ansi"]
+__all__ = ["ProcResult", "ProcessGroup", "RunInterrupted", "add_cleanup", "install_interrupt_handlers", "interrupted_by", "kill_all",
+           "remove_cleanup", "run", "start", "strip_ansi"]
 
 GRACE_S = 3.0  # SIGTERM first: wrangler and workerd flush their state files on a clean stop
 _OUTPUT_LIMIT = 1 << 20  # keep the last 1 MiB of a step's output; enough for any tail we show
@@ -35,6 +36,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 # Opt-in timing record for benchmarks/run.py: a file path; one JSON line per child when its group ends.
 TRACE_ENV = "OPSDOCS_PROC_TRACE"
 _WRANGLER = re.compile(r"(?:^|[\s/;&|(])(?:wrangler|workerd|node)(?:\s|$)")  # run as a command, not a file
+
+
+class RunInterrupted(Exception):
+    """A command was not started because a signal is stopping the run."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,8 @@ def start(
         argv = cmd if isinstance(cmd, str) else shlex.join(cmd)
     else:
         argv = shlex.split(cmd) if isinstance(cmd, str) else list(cmd)
+    if _INTERRUPTED:  # the run is being stopped: work still queued in a thread must not start anything
+        raise RunInterrupted(f"not started: the run was interrupted by signal {_INTERRUPTED[0]}")
     out = log if log is not None else tempfile.TemporaryFile()
     _install_handlers()
     global _STARTING
@@ -248,6 +255,12 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if _SOFT.pop(signum, False) and not _INTERRUPTED:
+        _INTERRUPTED.append(signum)
+        for other in list(_SOFT):
+            _SOFT.pop(other)  # any second signal, of any kind, is the hard one
+        kill_all()  # the waits on children return at once; the main thread then unwinds
+        raise KeyboardInterrupt(f"signal {signum}")
     if _STARTING:
         # Between Popen and registration the new group is unknown to kill_all: let start() finish
         # registering it, then it sends this signal again.
@@ -286,6 +299,32 @@ def _run_cleanups() -> None:
             fn()
         except Exception:  # noqa: BLE001 - best effort while the process is being ended
             pass
+
+
+_SOFT: dict[int, bool] = {}  # signum -> a first signal is turned into KeyboardInterrupt (a run unwinds)
+_INTERRUPTED: list[int] = []
+
+
+def interrupted_by() -> int | None:
+    """The signal that interrupted this process (SIGTERM/SIGHUP/SIGINT), if one did."""
+    return _INTERRUPTED[0] if _INTERRUPTED else None
+
+
+def install_interrupt_handlers() -> None:
+    """From the main thread, before any work starts in a thread pool (``opsdocs verify``): the first
+    SIGTERM/SIGHUP/SIGINT kills every child group and raises KeyboardInterrupt in the main thread, so the run
+    unwinds (sandboxes removed, the report written and marked ``interrupted``); a second one ends the
+    process at once, after killing children and removing temp dirs."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    _install_handlers()
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        if signal.getsignal(sig) is signal.SIG_IGN:
+            continue
+        if sig == signal.SIGINT:
+            _PREVIOUS[sig] = signal.default_int_handler
+            signal.signal(sig, _on_signal)
+        _SOFT[sig] = True
 
 
 def _install_handlers() -> None:
