@@ -164,6 +164,69 @@ def _not_utf8(p: Path) -> str:
     return W
 
 
+def _deep(p: Path) -> str:
+    text = (p / W).read_text(encoding="utf-8")
+    (p / W).write_text(text.replace('"vars": {', '"vars": {"deep": ' + "[" * 400 + "]" * 400 + ",", 1))
+    return f"{W}:{line_of(p / W, 'deep')}"
+
+
+def _deep_objects(p: Path) -> str:
+    (p / W).write_text('{"name": "x", "vars": ' + '{"a": ' * 300 + "1" + "}" * 300 + "}\n")
+    return f"{W}:1"
+
+
+def _nul_in_config(p: Path) -> str:
+    text = (p / W).read_text(encoding="utf-8")
+    (p / W).write_text(text.replace('"name"', '"na\x00me"', 1))
+    return f"{W}:{line_of(p / W, 'na')}"
+
+
+def _huge_config(p: Path) -> str:
+    filler = "".join(f'    "K{i}": "{"v" * 40}", // filler\n' for i in range(110_000))
+    text = (p / W).read_text(encoding="utf-8")
+    (p / W).write_text(text.replace('"vars": {', '"vars": {\n' + filler, 1))
+    return W  # 5 MB read fast; the copy has a finding or passes, never hangs: any one line is fine
+
+
+def _nul_in_workflow(p: Path) -> str:
+    text = (p / DEPLOY).read_text(encoding="utf-8")
+    (p / DEPLOY).write_text(text.replace("jobs:", "jobs:\x00", 1))
+    return f"{DEPLOY}:{line_of(p / DEPLOY, 'jobs:')}"
+
+
+def _workflow_env_list(p: Path) -> str:
+    edit(p / DEPLOY, "jobs:", "env: [A, B]\njobs:")
+    return f"{DEPLOY}:{line_of(p / DEPLOY, 'env: [A, B]')}"
+
+
+def _workflow_uses(value: str) -> Callable[[Path], str]:
+    def mutate(p: Path) -> str:
+        text = (p / DEPLOY).read_text(encoding="utf-8")
+        at = text.index("uses: ")
+        end = text.index("\n", at)
+        (p / DEPLOY).write_text(text[:at] + f"uses: {value}" + text[end:])
+        return f"{DEPLOY}:{text.count(chr(10), 0, at) + 1}"
+    return mutate
+
+
+def _health_special(kind: str) -> Callable[[Path], str]:
+    def mutate(p: Path) -> str:
+        import os
+
+        (p / HEALTH).unlink()
+        if kind == "fifo":
+            os.mkfifo(p / HEALTH)
+        else:
+            (p / HEALTH).symlink_to("/dev/zero")
+        return HEALTH
+    return mutate
+
+
+def _health_not_utf8(p: Path) -> str:
+    (p / HEALTH).write_bytes(b"- name: h\xff\n  path: /\n")
+    return f"{HEALTH}:1"
+
+
 # --- checks/ -----------------------------------------------------------------------------------------
 
 
@@ -280,6 +343,17 @@ CONFIG_CASES: list[Case] = [
     Case("jsonc-no-config", jsonc(_no_config, "no wrangler.json, wrangler.jsonc or wrangler.toml")),
     Case("toml-bad-syntax", jsonc(_toml_broken, "invalid TOML")),
     Case("jsonc-not-utf8", jsonc(_not_utf8, "UTF-8")),
+    # crashes and hangs: each one located line, fast
+    Case("jsonc-deep-arrays", jsonc(_deep, "levels deep")),
+    Case("jsonc-deep-objects", jsonc(_deep_objects, "levels deep")),
+    Case("jsonc-nul-byte", jsonc(_nul_in_config, "NUL byte")),
+    Case("workflow-nul-byte", jsonc(_nul_in_workflow, "NUL byte")),
+    Case("workflow-env-is-a-list", jsonc(_workflow_env_list, "'env' must be a mapping")),
+    Case("workflow-uses-number", jsonc(_workflow_uses("5"), "'uses' must be a string")),
+    Case("workflow-uses-mapping", jsonc(_workflow_uses("{a: 1}"), "'uses' must be a string")),
+    Case("health-yml-fifo", checks(_health_special("fifo"), "not a regular file", "health")),
+    Case("health-yml-dev-zero", checks(_health_special("zero"), "not a regular file", "health")),
+    Case("health-yml-not-utf8", checks(_health_not_utf8, "not valid UTF-8", "health")),
     # checks/
     Case("health-yml-bad-yaml", checks(_health_bad_yaml, "invalid YAML", "health")),
     Case("health-yml-not-a-list", checks(_health_mapping, "must be a list of checks", "health")),

@@ -8,6 +8,7 @@ column, so drift findings can point at ``wrangler.jsonc:17``. It never decides w
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,69 @@ from opsdocs.errors import ConfigError
 _JSON5_ERROR = re.compile(r"<string>:(?P<line>\d+) (?P<msg>.*?)(?: at column (?P<col>\d+))?$")
 
 
+MAX_DEPTH = 100  # no wrangler config nests deeper than a handful; Python's parsers recurse per level
+_JSON5_LIMIT = 1 << 20  # json5 is pure Python and slow: only small files that plain JSONC cannot read go to it
+_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|//[^\n]*|/\*(?:.|\n)*?\*/|[\[\]{},]|\'')
+
+
 def parse_jsonc(text: str, path: str | Path) -> Any:
-    """Parse JSONC/JSON5 text; a syntax error becomes one located ``ConfigError``."""
+    """Parse JSONC/JSON5 text; a syntax error becomes one located ``ConfigError``.
+
+    Linear and fast: comments and trailing commas become spaces (positions kept), then the C ``json``
+    parser reads it; json5 only for JSON5 extras in small files. Nesting is bounded before any parser
+    recurses (``MAX_DEPTH``)."""
+    cleaned, single_quotes = _to_json(text, path)
+    try:
+        return json.loads(cleaned)
+    except json.JSONDecodeError as exc:
+        if not single_quotes and len(text) > _JSON5_LIMIT:
+            raise ConfigError(f"invalid JSONC: {exc.msg}", path=path, line=exc.lineno, col=exc.colno,
+                              hint="fix the syntax (comments and trailing commas are fine)") from None
+    except RecursionError:
+        raise ConfigError(f"nested too deeply (more than {MAX_DEPTH} levels)", path=path, line=1,
+                          hint="flatten the configuration") from None
+    return _json5(text, path)
+
+
+_LEX = re.compile(r'(?P<s>"[^"\\\n]*(?:\\.[^"\\\n]*)*")|(?P<c>//[^\n]*|/\*(?:.|\n)*?\*/)'
+                  r'|(?P<t>,(?=(?:\s|//[^\n]*|/\*(?:.|\n)*?\*/)*[\]}]))')
+_BRACKETS = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|//[^\n]*|/\*(?:.|\n)*?\*/|[\[{]|[\]}]|\'')
+
+
+def _blank(m: re.Match[str]) -> str:
+    if m.group("s") is not None:
+        return m.group(0)
+    if m.group("c") is not None:
+        return re.sub(r"[^\n]", " ", m.group(0))
+    return " "  # a trailing comma
+
+
+def _to_json(text: str, path: str | Path) -> tuple[str, bool]:
+    """``text`` with comments and trailing commas blanked (same length, same lines); whether a JSON5
+    single quote was seen. A ConfigError at the first bracket deeper than MAX_DEPTH."""
+    depth, single = 0, False
+    for m in _BRACKETS.finditer(text):
+        c = m.group(0)[0]
+        if c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                start = m.start()
+                line = text.count("\n", 0, start) + 1
+                raise ConfigError(f"nested more than {MAX_DEPTH} levels deep", path=path, line=line,
+                                  col=start - (text.rfind("\n", 0, start) + 1) + 1, hint="flatten the configuration")
+        elif c in "]}":
+            depth -= 1
+        elif c == "'":
+            single = True
+    return _LEX.sub(_blank, text), single
+
+
+def _json5(text: str, path: str | Path) -> Any:
     try:
         return json5.loads(text)
+    except RecursionError:
+        raise ConfigError(f"nested too deeply (more than {MAX_DEPTH} levels)", path=path, line=1,
+                          hint="flatten the configuration") from None
     except ValueError as exc:
         m = _JSON5_ERROR.match(str(exc).strip().splitlines()[-1] if str(exc).strip() else "")
         if m:
@@ -37,6 +97,9 @@ def parse_jsonc(text: str, path: str | Path) -> Any:
 
 
 _BARE = re.compile(r"[^\s,:\]\}/]+")
+_WS = re.compile(r"[ \t\r\n]+")
+_DQ = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)  # a string's body, up to (not including) its quote
+_SQ = re.compile(r"[^'\\]*(?:\\.[^'\\]*)*", re.DOTALL)
 
 
 def _escape(key: str) -> str:
@@ -78,7 +141,7 @@ def locate_keys(text: str) -> dict[str, tuple[int, int]]:
     while i < n:
         c = text[i]
         if c in " \t\r\n":
-            i += 1
+            i = _WS.match(text, i).end()  # type: ignore[union-attr]
         elif text.startswith("//", i):
             j = text.find("\n", i)
             i = n if j < 0 else j
@@ -86,9 +149,7 @@ def locate_keys(text: str) -> dict[str, tuple[int, int]]:
             j = text.find("*/", i + 2)
             i = n if j < 0 else j + 2
         elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
+            j = (_DQ if c == '"' else _SQ).match(text, i + 1).end()  # type: ignore[union-attr]
             token = text[i + 1 : j]
             if stack and stack[-1].kind == "{" and stack[-1].expect_key:
                 pending_key = (token, i)

@@ -96,7 +96,10 @@ def _resolve(parts: list[str], counts: dict[str, int], *, array: bool) -> str:
 
 def read_config_text(path: Path, relpath: str) -> str:
     """The config's text: UTF-8 with or without a BOM, CRLF line ends as LF."""
+    from opsdocs.project._read import read_input
+
     try:
-        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=relpath, hint="check the file exists and is UTF-8") from None
+        return read_input(path, relpath, what="config")
+    except FileNotFoundError:
+        raise ConfigError("cannot read: the file does not exist", path=relpath,
+                          hint="check the file exists") from None

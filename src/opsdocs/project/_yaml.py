@@ -72,10 +72,23 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 
 def load_yaml(text: str, path: str | Path) -> Any:
     """Parse YAML with locations; any syntax error becomes one located ``ConfigError``."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a control character: rejected before parsing starts
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigError(f"invalid YAML: character #x{exc.character:04x} is not allowed", path=path, line=line,
+                          col=exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1,
+                          hint="remove the control character") from None
     loader.name = str(path)
     try:
         return loader.get_single_data()
+    except RecursionError:
+        raise ConfigError("invalid YAML: nested too deeply", path=path, line=1,
+                          hint="flatten the structure") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise ConfigError(f"invalid YAML: character #x{exc.character:04x} is not allowed", path=path, line=line,
+                          hint="remove the control character") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

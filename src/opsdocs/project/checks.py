@@ -46,12 +46,12 @@ def load_health_checks(path: Path, root: Path) -> tuple[HealthCheck, ...]:
     Raises :class:`~opsdocs.errors.ConfigError` (with path, line, column and a hint) for anything wrong.
     """
     rel = relpath(path, root)
+    from opsdocs.project._read import read_input
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input(path, rel, limit=1 << 20, what="health checks file")
     except FileNotFoundError:
         return ()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read health checks: {exc}", path=rel, hint="make it a UTF-8 text file")
     try:
         doc = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

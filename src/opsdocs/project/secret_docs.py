@@ -14,9 +14,13 @@ _KNOWN = {*_REQUIRED, "how_to_get"}
 
 def load_secret_docs(path: Path, rel: str) -> dict[str, SecretDoc]:
     """Secret name -> its documentation; a missing file means nothing is documented yet."""
-    if not path.is_file():
+    from opsdocs.project._read import read_input
+
+    try:
+        text = read_input(path, rel, limit=1 << 20, what="secrets file")
+    except FileNotFoundError:
         return {}
-    data = load_yaml(path.read_text(encoding="utf-8"), rel)
+    data = load_yaml(text, rel)
     if data is None:
         return {}
     if not isinstance(data, LineDict):

@@ -30,10 +30,12 @@ def _rel(path: Path, root: Path) -> str:
 
 def load_workflow(path: Path, root: Path) -> Workflow:
     rel = _rel(path, root)
+    from opsdocs.project._read import read_input
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=rel, hint="check the file exists and is UTF-8") from None
+        text = read_input(path, rel, limit=4 << 20, what="workflow")
+    except FileNotFoundError:
+        raise ConfigError("cannot read: the workflow does not exist", path=rel, hint="check the file exists") from None
     data = load_yaml(text, rel)
     if not isinstance(data, LineDict):
         raise ConfigError(f"a workflow must be a mapping, got {_yaml_kind(data)}", path=rel, line=1,
@@ -74,6 +76,9 @@ def load_workflow(path: Path, root: Path) -> Workflow:
         + [(s.uses, s.location) for s in job.steps if s.uses]
     )
     name = data.get("name")
+    if data.get("env") is not None and not isinstance(data.get("env"), dict):
+        raise fail(data, "env", f"'env' must be a mapping, got {_yaml_kind(data['env'])}",
+                   "write `env:` followed by indented `NAME: value` lines")
     return Workflow(
         path=path.resolve(), relpath=rel, name=str(name) if name else path.stem, triggers=triggers,
         permissions=data.get("permissions"), concurrency=data.get("concurrency"),
@@ -92,7 +97,9 @@ def _yaml_kind(value: Any) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
-    return "text" if isinstance(value, str) else type(value).__name__
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text" if isinstance(value, str) else "a value of another kind"
 
 
 def _triggers(on: Any) -> dict[str, Any]:
@@ -112,6 +119,7 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
     if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
         raise fail(raw, "needs", f"job '{job_id}': 'needs' must be a job id or a list of job ids",
                    "write `needs: [quality]`")
+    _job_types(job_id, raw, fail)
     env = raw.get("environment")
     env_name, env_url = (env.get("name"), env.get("url")) if isinstance(env, dict) else (env, None)
     steps_raw = raw.get("steps") or []
@@ -122,6 +130,16 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
         if not isinstance(s, dict):
             raise ConfigError(f"job '{job_id}': step {i + 1} must be a mapping", path=rel,
                               line=line_of(steps_raw, i), hint="start the step with `- name:`")
+        for key in ("uses", "run", "working-directory", "shell"):
+            if s.get(key) is not None and not isinstance(s[key], str):
+                raise ConfigError(f"job '{job_id}': step {i + 1}: '{key}' must be a string, got {_yaml_kind(s[key])}",
+                                  path=rel, line=line_of(s, key, line_of(steps_raw, i)),
+                                  hint=f"write `{key}: ...` as one line of text")
+        for key in ("name", "id", "if"):
+            if isinstance(s.get(key), (dict, list)):
+                raise ConfigError(f"job '{job_id}': step {i + 1}: '{key}' must be a single value, got "
+                                  f"{_yaml_kind(s[key])}", path=rel, line=line_of(s, key, line_of(steps_raw, i)),
+                                  hint=f"write `{key}: ...` on one line")
         for key in ("with", "env"):
             if s.get(key) is not None and not isinstance(s[key], dict):
                 raise ConfigError(f"job '{job_id}': step {i + 1}: '{key}' must be a mapping", path=rel,
@@ -142,6 +160,22 @@ def _job(job_id: str, raw: LineDict, rel: str, fail: Any, line: int, end: int) -
         env=dict(raw.get("env") or {}) if isinstance(raw.get("env"), dict) else {},
         working_directory=_defaults_dir(raw.get("defaults")),
     )
+
+
+def _job_types(job_id: str, raw: LineDict, fail: Any) -> None:
+    """Wrong YAML types in a job (``env:`` as a list, ``uses:`` as a number) are located errors."""
+    checks = (("env", dict, "a mapping", "indented `NAME: value` lines"),
+              ("uses", str, "a string", "`uses: ./.github/workflows/x.yml` or `owner/repo/path@ref`"),
+              ("environment", (str, dict), "a name or a mapping", "`environment: production`"),
+              ("name", (str, int, float, bool), "a single value", "`name: ...` on one line"),
+              ("if", (str, int, float, bool), "a single value", "`if: ...` on one line"))
+    for key, kind, what, how in checks:
+        value = raw.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise fail(raw, key, f"job '{job_id}': '{key}' must be {what}, got {_yaml_kind(value)}", f"write {how}")
+    env = raw.get("environment")
+    if isinstance(env, dict) and env.get("name") is not None and not isinstance(env.get("name"), str):
+        raise fail(env, "name", f"job '{job_id}': 'environment.name' must be a string", "write `name: production`")
 
 
 def _defaults_dir(defaults: Any) -> str | None:

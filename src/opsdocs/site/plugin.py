@@ -117,7 +117,35 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         mermaid = f"{prefix}/assets/vendor/mermaid.min.js"
         if files.get_file_from_path(mermaid) is None:
             files.append(File.generated(config, mermaid, abs_src_path=str(_mermaid(GUIDES_DIR))))
+        self._refuse_outside(files, config)
         return files
+
+    def _refuse_outside(self, files: Files, config: MkDocsConfig) -> None:
+        """A page or asset that is a link out of the project (``/proc/self/environ``, ``~/.env``) is an
+        error, never copied or rendered into the site; FIFOs and devices likewise."""
+        import stat
+
+        from opsdocs.project.load import GUIDES_DIR
+
+        docs_dir = Path(os.path.abspath(config.docs_dir))
+        project_root = self._root()
+        roots = [GUIDES_DIR.resolve(), docs_dir.resolve().parent]
+        roots += [project_root.resolve()] if project_root is not None else []
+        for f in list(files):
+            src = f.abs_src_path
+            if not src or not Path(os.path.abspath(src)).is_relative_to(docs_dir):
+                continue  # only the site's own files; the ones opsdocs adds are its own
+            real = Path(src).resolve()
+            rel = self._relpath(Path(src), Path(config.docs_dir))
+            if not any(real.is_relative_to(r) for r in roots):
+                raise PluginError(f"{rel}: the file is a link to {real}, outside the project; "
+                                  "copy it into the project instead of linking to it")
+            try:
+                mode = real.stat().st_mode
+            except OSError:
+                continue
+            if not stat.S_ISREG(mode):
+                raise PluginError(f"{rel}: not a regular file (a FIFO or a device); replace it with a file")
 
     @event_priority(50)  # before mkdocs-macros, should the team use it too: it then skips the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -126,7 +154,12 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
 
         path = Path(page.file.abs_src_path or "")
         relpath = self._relpath(path, Path(config.docs_dir))
-        first = split_front_matter(path.read_text(encoding="utf-8-sig"))[1] if path.is_file() else 1
+        from opsdocs.project._read import read_input
+
+        try:
+            first = split_front_matter(read_input(path, relpath, what="page"))[1] if path.is_file() else 1
+        except OpsdocsError as err:
+            raise PluginError(str(err)) from None
         try:
             text = render_source(GUIDES_DIR, markdown, relpath, first_line=first, project=self.project)
         except OpsdocsError as err:

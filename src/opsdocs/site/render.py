@@ -62,8 +62,14 @@ def render_pages(project: Project, site_root: Path | None = None) -> tuple[Rende
     rendered with the build's context; the first error is raised."""
     site = Path(site_root) if site_root is not None else project.docs_dir.parent
     pages = []
+    from opsdocs.project._read import inside, read_input
+
     for relpath, path in page_files(site, project.root):
-        source = path.read_text(encoding="utf-8-sig")
+        inside(path, [site, project.root], relpath)
+        try:
+            source = read_input(path, relpath, limit=4 << 20, what="page")
+        except FileNotFoundError:
+            continue  # removed while the site was being listed
         body, first_line = split_front_matter(source)
         text = render_source(site, body, relpath, first_line=first_line, project=project)
         pages.append(RenderedPage(relpath=relpath, path=path, source=source, text=text))
