@@ -188,12 +188,18 @@ def _str(value: Any) -> str | None:
 
 
 def _secrets(text: str, rel: str, jobs: tuple[Job, ...]) -> tuple[SecretRef, ...]:
+    """Every secrets.X reference with its job: linear (one bisect per reference, not a scan of the jobs)."""
+    import bisect
+
+    ordered = sorted(jobs, key=lambda j: j.location.line)
+    starts = [j.location.line for j in ordered]
     out = []
     for lineno, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith("#"):
+        if "secrets" not in line or line.lstrip().startswith("#"):
             continue
         for m in _SECRET.finditer(line):
-            job = next((j.id for j in jobs if j.location.line <= lineno <= j.end_line), None)
+            k = bisect.bisect_right(starts, lineno) - 1
+            job = ordered[k].id if k >= 0 and lineno <= ordered[k].end_line else None
             out.append(SecretRef(name=m.group(1) or m.group(2), workflow=rel, job=job,
                                  location=Location(rel, lineno, m.start() + 1)))
     return tuple(out)

@@ -12,6 +12,7 @@ in the page as written. Parsing only: nothing here runs or judges a command (see
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -192,15 +193,20 @@ def _source_lines(source: str, text: str, text_fences: list[Fence]) -> list[int]
     left over was written by a macro and maps to the region's first macro line (``{{`` or ``{%``).
     """
     src_fences = scan_fences(source)
-    if [f.key for f in src_fences] == [f.key for f in text_fences]:
+    if len(src_fences) == len(text_fences) and all(
+        a.key == b.key or (a.fence, a.indent) == (b.fence, b.indent) and ("{{" in a.info or "{%" in a.info)
+        for a, b in zip(src_fences, text_fences)
+    ):
+        # Linear: the same fences in the same order, some titles written by a macro (the common case)
         return [f.line for f in src_fences]
     src_lines = source.replace("\r\n", "\n").split("\n")
     txt_lines = text.replace("\r\n", "\n").split("\n")
     src_open = {f.line: f for f in src_fences}
     out: dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, src_lines, txt_lines, autojunk=False)
+    fence_lines = [f.line for f in text_fences]  # sorted: fences come in page order
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        in_region = [f for f in text_fences if j1 < f.line <= j2]
+        in_region = text_fences[bisect.bisect_right(fence_lines, j1):bisect.bisect_right(fence_lines, j2)]
         if tag == "equal":
             for f in in_region:
                 out[f.line] = f.line - j1 + i1
