@@ -84,7 +84,8 @@ def _json5(text: str, path: str | Path) -> Any:
         raise ConfigError(f"nested too deeply (more than {MAX_DEPTH} levels)", path=path, line=1,
                           hint="flatten the configuration") from None
     except ValueError as exc:
-        m = _JSON5_ERROR.match(str(exc).strip().splitlines()[-1] if str(exc).strip() else "")
+        text_of = re.sub(r"[\x00-\x1f]", lambda c: repr(c.group(0))[1:-1], str(exc).strip())
+        m = _JSON5_ERROR.match(text_of)
         if m:
             raise ConfigError(
                 f"invalid JSONC: {m['msg']}",
@@ -93,7 +94,7 @@ def _json5(text: str, path: str | Path) -> Any:
                 col=int(m["col"]) if m["col"] else None,
                 hint="fix the syntax (comments and trailing commas are fine; quotes and brackets must match)",
             ) from None
-        raise ConfigError(f"invalid JSONC: {exc}", path=path, line=1, hint="fix the syntax") from None
+        raise ConfigError(f"invalid JSONC: {text_of}", path=path, line=1, hint="fix the syntax") from None
 
 
 _BARE = re.compile(r"[^\s,:\]\}/]+")

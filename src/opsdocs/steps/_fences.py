@@ -20,6 +20,8 @@ class Fence:
     info: str  # the info string after the fence, stripped
     body: tuple[str, ...]  # content lines with the opener's indentation removed
     closed: bool  # False when the document ended first (CommonMark: the block runs to the end)
+    hidden: bool = False  # inside an HTML comment: not shown to the reader
+    quotes: int = 0  # blockquote depth (`> ```bash`): shown, so it is a step like any other
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -27,15 +29,34 @@ class Fence:
         return (self.fence, self.indent, self.info)
 
 
+_QUOTE = re.compile(r"^(?P<lead>[ \t]*)>[ ]?")
+_LIST = re.compile(r"^(?P<lead>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<gap>[ \t]+)(?=`{3}|~{3})")
+
+
+def _unquote(line: str, depth: int | None = None) -> tuple[str, int]:
+    """``line`` without its blockquote markers (all of them, or ``depth`` of them) and their count."""
+    count = 0
+    while (depth is None or count < depth) and (m := _QUOTE.match(line)):
+        line = m["lead"] + line[m.end():]  # the indentation before ">" stays (a quote in an admonition)
+        count += 1
+    return line, count
+
+
 def scan_fences(text: str) -> list[Fence]:
-    """Every top-level fenced block of ``text``, in order (fences shown inside a fence are body)."""
+    """Every top-level fenced block of ``text``, in order (fences shown inside a fence are body), also in
+    blockquotes and list items; a fence inside an HTML comment is marked ``hidden``."""
     lines = text.replace("\r\n", "\n").split("\n")
     out: list[Fence] = []
     i, n = 0, len(lines)
+    in_comment = False
     while i < n:
-        line = lines[i]
+        line, quotes = _unquote(lines[i])
+        item = _LIST.match(line)
+        if item:  # `- ```bash`: the item's content starts after the marker, at that indentation
+            line = " " * len((item["lead"] + item["marker"] + item["gap"]).expandtabs(4)) + line[item.end():]
         stripped = line.lstrip(" \t")
         if not stripped.startswith(("```", "~~~")):
+            in_comment = _comment_state(in_comment, lines[i])
             i += 1
             continue
         m = _OPEN.match(line)
@@ -51,15 +72,32 @@ def scan_fences(text: str) -> list[Fence]:
         j = i + 1
         closed = False
         while j < n:
-            cand = lines[j].strip()
+            inner = _unquote(lines[j], quotes)[0]
+            cand = inner.strip()
             if cand and cand[0] == fence[0] and len(cand) >= len(fence) and cand == cand[0] * len(cand):
                 closed = True
                 break
-            body.append(_dedent(lines[j], indent))
+            body.append(_dedent(inner, indent))
             j += 1
-        out.append(Fence(i + 1, indent, fence, info, tuple(body), closed))
+        out.append(Fence(i + 1, indent, fence, info, tuple(body), closed, in_comment, quotes))
         i = j + 1
     return out
+
+
+def _comment_state(in_comment: bool, line: str) -> bool:
+    """Whether an HTML comment is open after ``line`` (``<!--`` ... ``-->``, across lines)."""
+    k = 0
+    while True:
+        if in_comment:
+            end = line.find("-->", k)
+            if end < 0:
+                return True
+            in_comment, k = False, end + 3
+        else:
+            start = line.find("<!--", k)
+            if start < 0:
+                return False
+            in_comment, k = True, start + 4
 
 
 def _dedent(line: str, indent: int) -> str:

@@ -10,6 +10,7 @@ The wrangler path is written into the script, not read from the environment.
 from __future__ import annotations
 
 import shlex
+import shutil
 from pathlib import Path
 
 __all__ = ["write_shims", "RUNNERS"]
@@ -30,9 +31,19 @@ exit 127
 """
 
 
+_CURL = """#!/bin/sh
+# opsdocs sandbox: curl never reads a .curlrc (-q must come first to mean that)
+exec {curl} -q "$@"
+"""
+
+
 def write_shims(directory: Path, wrangler: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     for name in RUNNERS:
         shim = directory / name
         shim.write_text(_SCRIPT.format(name=name, wrangler=shlex.quote(str(wrangler))), encoding="utf-8")
         shim.chmod(0o555)
+    curl = shutil.which("curl", path="/usr/local/bin:/usr/bin:/bin")
+    if curl is not None:
+        (directory / "curl").write_text(_CURL.format(curl=shlex.quote(curl)), encoding="utf-8")
+        (directory / "curl").chmod(0o555)

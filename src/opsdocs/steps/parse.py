@@ -99,6 +99,9 @@ def _step(page: str, line: int, fence: Fence) -> Step | None:
     if info.error is not None:
         raise fail(f"unreadable fence attributes: {info.error}",
                    'write attributes as {.bash title="..." data-mode="rehearse"}')
+    if fence.hidden and (info.language in SHELL_LANGUAGES or "data-mode" in info.attrs):
+        raise fail("a shell block inside an HTML comment: the reader never sees it, so it must not run",
+                   "remove the comment around it, or delete the block")
     if info.language not in SHELL_LANGUAGES:
         if "data-mode" in info.attrs:
             raise fail(f"data-mode on a {info.language or 'plain'} block: only bash, sh, shell and console "
