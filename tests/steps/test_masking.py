@@ -74,3 +74,28 @@ def test_regex_characters_in_values_are_literal() -> None:
 def test_empty_masker_leaves_text_alone() -> None:
     masker = Masker.from_env(None, {})
     assert len(masker) == 0 and masker("anything") == "anything"
+
+
+@pytest.mark.parametrize("spell", [lambda t: t[::-1], lambda t: t.upper(), lambda t: t.encode().hex(),
+                                   lambda t: __import__("base64").b64encode(t.encode()).decode(),
+                                   lambda t: __import__("base64").b64encode(b"x" + t.encode()).decode(),
+                                   lambda t: __import__("base64").b64encode(b"xy" + t.encode()).decode()])
+def test_common_transforms_of_a_secret_are_masked(spell: object) -> None:
+    token = "tok-ABCdef0123456789xyz"
+    out = Masker([token]).mask(f"before {spell(token)} after")  # type: ignore[operator]
+    assert "***" in out
+    assert "ABCdef0123456789" not in out and "0123456789" not in out.replace("***", "")
+
+
+def test_a_token_before_a_megabyte_is_not_cut_in_half(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from opsdocs.steps._proc import run
+
+    token = "tok-Z9y8X7w6V5u4T3s2R1q0"
+    script = f"import sys; sys.stdout.write('{token}' + 'x' * ((1 << 20) - 12) + '\\n')"
+    result = run([sys.executable, "-c", script], cwd=tmp_path, env=dict(os.environ), timeout_s=60)
+    masked = Masker([token]).mask(result.output)
+    for k in range(4, len(token)):
+        assert token[k:] not in masked[:200]  # no tail of the token at the cut

@@ -121,8 +121,14 @@ class ProcessGroup:
         """Everything written so far (the last MiB), colours removed."""
         self._log.flush()
         size = self._log.seek(0, os.SEEK_END)
-        self._log.seek(max(0, size - _OUTPUT_LIMIT))
+        start = max(0, size - _OUTPUT_LIMIT)
+        self._log.seek(start)
         data = self._log.read()
+        if start > 0:
+            # The cut may fall inside a secret: drop the partial line it leaves (or 4 KiB of a huge line),
+            # so only whole values reach the masker, never a tail it cannot recognise.
+            nl = data.find(b"\n", 0, 4096)
+            data = b"[output cut]\n" + data[nl + 1 if nl >= 0 else 4096:]
         return strip_ansi(data.decode("utf-8", errors="replace"))
 
     def close(self) -> None:

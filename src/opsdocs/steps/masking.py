@@ -38,6 +38,25 @@ CREDENTIAL_ENV = (
 )
 
 
+def _transforms(value: str) -> set[str]:
+    """Common re-spellings of a secret a step might print (reversed, base64, hex, upper/lower case): masked
+    as well. A second line of defence only: a remote-read block cannot read the token in the first place."""
+    import base64
+
+    raw = value.encode()
+    out = {value[::-1], raw.hex(), value.upper(), value.lower()}
+    for enc in (base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
+        out.add(enc)
+        out.add(enc.rstrip("="))
+    # base64 of the value inside a longer text shifts by offset: the stable middle of each alignment
+    for shift in (1, 2):
+        enc = base64.b64encode(b"\0" * shift + raw).decode()
+        middle = enc[4:-4]
+        if len(middle) >= 12:
+            out.add(middle)
+    return {v for v in out if len(v) >= 8 and v != value}
+
+
 class Masker:
     """Replace every known secret value in a text with ``***``."""
 
@@ -47,6 +66,7 @@ class Masker:
             for part in (value, value.strip(), *(line.strip() for line in value.splitlines())):
                 if len(part) >= MIN_LENGTH:
                     found.add(part)
+                    found.update(_transforms(part))
         # Longest first, so a secret that contains another is replaced whole, never half-shown.
         self._values = tuple(sorted(found, key=len, reverse=True))
         self._pattern = re.compile("|".join(re.escape(v) for v in self._values)) if self._values else None
