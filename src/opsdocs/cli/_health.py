@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("project root is not a directory", path=root,
                           hint="pass --root with the path of a wrangler project checkout")
     path = args.checks or root / "checks" / "health.yml"
-    if not path.is_file():
+    if not path.exists():  # a FIFO or a link to /dev/zero exists: load_health_checks says what it is
         raise ConfigError("health checks file not found", path=path,
                           hint="create checks/health.yml or pass --checks FILE")
     checks = load_health_checks(path, root)

@@ -45,8 +45,13 @@ def load_health_checks(path: Path, root: Path) -> tuple[HealthCheck, ...]:
 
     Raises :class:`~opsdocs.errors.ConfigError` (with path, line, column and a hint) for anything wrong.
     """
-    rel = relpath(path, root)
+    import os
+
     from opsdocs.project._read import read_input
+
+    lexical, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    # where the file is as written: a link to /dev/zero is still checks/health.yml
+    rel = lexical.relative_to(base).as_posix() if lexical.is_relative_to(base) else relpath(path, root)
 
     try:
         text = read_input(path, rel, limit=1 << 20, what="health checks file")

@@ -88,8 +88,10 @@ class WranglerHelp:
             self._save()
 
     def _run_help(self, path: tuple[str, ...]) -> CommandSpec:
-        env = {**os.environ, "WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "false",
-               "CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0"}
+        # No credential: --help needs none, and wrangler must not see a token it could send anywhere.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDFLARE_", "CF_", "NODE_OPTIONS"))}
+        env.update({"WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "false", "CI": "true",
+                    "NO_COLOR": "1", "FORCE_COLOR": "0", "WRANGLER_NO_UPDATE_CHECK": "true"})
         command = " ".join(["wrangler", *path, "--help"])
         try:
             with tempfile.TemporaryDirectory(prefix="opsdocs-help-") as cwd:  # no wrangler.jsonc to read
