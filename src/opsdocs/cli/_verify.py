@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from opsdocs.pytest_plugin import OpsdocsSession
     from opsdocs.report.console import ConsoleReporter
     from opsdocs.report.github import emit_github
-    from opsdocs.steps._proc import install_interrupt_handlers, interrupted_by
+    from opsdocs.steps._proc import install_interrupt_handlers
 
     install_interrupt_handlers()  # here, on the main thread: the work itself starts in a thread pool
 
@@ -129,6 +129,8 @@ def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:
               file=sys.stderr)
         return 2
     if code == ExitCode.INTERRUPTED:
+        from opsdocs.steps._proc import interrupted_by
+
         sig = interrupted_by()
         print(f"opsdocs: interrupted{f' by signal {sig}' if sig else ''}; the report keeps what finished",
               file=sys.stderr)
