@@ -7,6 +7,9 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
+from opsdocs.project.load import CHECKOUT_ROOT
+from opsdocs.toolchain import NODE_MODULES_ENV
+
 from catalogue_config import HEALTH, Case, Run, build, project_copy, verify
 from catalogue_helpers import (
     bin_dir_without,
@@ -115,10 +118,25 @@ def _no_wrangler(marker: str) -> Callable[[Path, ExitStack], Run]:
     return make
 
 
+def _wrangler_without_node(tmp: Path) -> Path:
+    """A node_modules holding the pinned wrangler but no Node of its own (no ``node@22`` package)."""
+    nm = tmp / "nm"
+    nm.mkdir()
+    (nm / "wrangler").symlink_to(CHECKOUT_ROOT / "node_modules" / "wrangler")
+    return nm
+
+
 def _no_node(tmp: Path, _: ExitStack) -> Run:
-    p = project_copy(tmp)
+    p, nm = project_copy(tmp), _wrangler_without_node(tmp)
     path = bin_dir_without(tmp / "bin", "node", "nodejs")
-    return Run([*verify(p), "-m", "rehearse"], None, "Node.js is not on PATH", env={"PATH": str(path)})
+    return Run([*verify(p), "-m", "rehearse"], None, "Node.js is not on PATH",
+               env={"PATH": str(path), NODE_MODULES_ENV: str(nm)})
+
+
+def _old_node(tmp: Path, _: ExitStack) -> Run:
+    """Only the system Node (20 here and in CI) for a wrangler whose engines want 22.12 or newer."""
+    p, nm = project_copy(tmp), _wrangler_without_node(tmp)
+    return Run([*verify(p), "-m", "rehearse"], None, "needs Node", env={NODE_MODULES_ENV: str(nm)})
 
 
 def _port_taken(tmp: Path, stack: ExitStack) -> Run:
@@ -208,6 +226,7 @@ RUNTIME_CASES: list[Case] = [
     Case("env-no-wrangler-static", _no_wrangler("static")),
     Case("env-no-wrangler-rehearse", _no_wrangler("rehearse")),
     Case("env-no-node", _no_node),
+    Case("env-old-node", _old_node),
     Case("env-port-taken", _port_taken),
     Case("env-bad-dev-addr", _bad_dev_addr),
     Case("env-missing-root-verify", _missing_root("verify")),
