@@ -89,7 +89,9 @@ def test_unreadable_file_is_a_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"- name: \xff\xfe\n")
     with pytest.raises(ConfigError) as info:
         load_health_checks(path, tmp_path)
-    assert str(info.value).startswith("checks/health.yml: cannot read health checks")
+    # Located at the first bad byte, with what to do.
+    assert str(info.value) == ("checks/health.yml:1:9: the health checks file is not valid UTF-8 (byte 0xff); "
+                               "save it as UTF-8")
 
 
 def test_values_defaults_and_locations(tmp_path: Path) -> None:

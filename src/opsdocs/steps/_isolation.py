@@ -64,7 +64,10 @@ def _probe() -> Isolation:
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return Isolation(False, "none", "bubblewrap (bwrap) is not installed; apt-get install bubblewrap")
-    argv = [bwrap, *_base_args(writable=(), offline=True, keep=()), "--", "true"]
+    # An absolute, resolved `true`: a PATH entry under /tmp (hidden by the sandbox's private /tmp) must not
+    # make the probe fail as if the kernel refused namespaces.
+    true = os.path.realpath(shutil.which("true") or "/bin/true")
+    argv = [bwrap, *_base_args(writable=(), offline=True, keep=()), "--", true]
     try:
         done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=_PROBE_TIMEOUT_S,
                               start_new_session=True, check=False)
