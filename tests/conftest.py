@@ -48,6 +48,9 @@ def make_project(tmp_path: Path) -> Callable[..., Path]:
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text))
+        # Installed, as `npm ci` leaves a project: opsdocs runs only a project's own wrangler.
+        if (REPO / "node_modules").is_dir() and not (root / "node_modules").exists():
+            (root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
         return root
 
     return make

@@ -12,8 +12,9 @@ PROJECT_FILES = ("wrangler.jsonc", "worker", "migrations", "checks", ".github", 
                  "package-lock.json")
 
 
-def copy_project(dest: Path) -> Path:
-    """The project's files without node_modules: opsdocs falls back to its own pinned wrangler."""
+def copy_project(dest: Path, *, installed: bool = True) -> Path:
+    """The project's files; ``installed``: its node_modules too (linked, as `npm ci` would give it), since
+    opsdocs runs only a project's own wrangler."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         src = REPO / name
@@ -21,6 +22,8 @@ def copy_project(dest: Path) -> Path:
             shutil.copytree(src, dest / name)
         elif src.exists():
             shutil.copy2(src, dest / name)
+    if installed and (REPO / "node_modules").is_dir():
+        (dest / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
     return dest
 
 

@@ -49,8 +49,16 @@ def test_the_pinned_pair_is_node_from_node_modules_and_wranglers_own_entry() -> 
     assert major >= 22 and tools.node_version in tools.describe()
 
 
-def test_a_project_without_node_modules_uses_the_pinned_pair(tmp_path: Path) -> None:
-    assert toolchain.resolve(tmp_path) == toolchain.resolve(REPO)
+def test_a_project_without_node_modules_is_one_line_never_the_pinned_pair(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only the project's own wrangler (issue 9): no silent fallback to the one this checkout pins.
+    monkeypatch.delenv(toolchain.NODE_MODULES_ENV, raising=False)
+    (tmp_path / "package.json").write_text('{"devDependencies": {"wrangler": "4.164.0"}}')
+    (tmp_path / "yarn.lock").write_text("# yarn lockfile v1\n")
+    with pytest.raises(EnvironmentProblem) as err:
+        toolchain.resolve(tmp_path)
+    assert "never another version" in str(err.value) and "\n" not in str(err.value)
+    assert err.value.hint == "run `yarn install --frozen-lockfile` in it"
 
 
 def test_the_projects_own_wrangler_wins_and_runs_on_path_node(tmp_path: Path) -> None:

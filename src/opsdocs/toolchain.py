@@ -2,7 +2,8 @@
 
 - wrangler: ``$OPSDOCS_NODE_MODULES`` when set (the only place looked at: a pinned install outside both
   checkouts, or how a test shows what happens without one), else the first ``node_modules/wrangler`` in the
-  project root or a parent (npm workspaces hoist it), else the one this opsdocs checkout pins.
+  project root or a parent (npm workspaces hoist it). Never another version: a project without one is one
+  line with the install command of its own package manager (no fallback to the wrangler opsdocs pins).
 - Node: ``.bin/node`` of that same ``node_modules`` (the ``node`` npm package: how a machine whose system
   Node is too old still runs a current wrangler), else ``node`` on ``PATH``.
 - wrangler's own ``engines.node`` is checked against that Node's version: a mismatch is one
@@ -26,10 +27,9 @@ from pathlib import Path
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.noderange import parse_range, parse_version
 
-__all__ = ["NODE_MODULES_ENV", "Toolchain", "Wrangler", "find_wrangler", "resolve"]
+__all__ = ["NODE_MODULES_ENV", "Toolchain", "Wrangler", "find_wrangler", "install_wrangler_command", "resolve"]
 
 NODE_MODULES_ENV = "OPSDOCS_NODE_MODULES"
-_OPSDOCS_CHECKOUT = Path(__file__).resolve().parents[2]  # src/opsdocs/toolchain.py -> the checkout
 _NODE_VERSION_TIMEOUT_S = 20.0
 
 
@@ -101,9 +101,10 @@ def resolve(root: Path, *, path: str | None = None) -> Toolchain:
 
 
 def _find_wrangler(root: Path) -> tuple[Path, Path]:
+    """The project's own wrangler: the first ``node_modules/wrangler`` at or above it, as node resolves it.
+    Never another version (issue 9): with none installed, one line with the exact install command."""
     override = os.environ.get(NODE_MODULES_ENV)
-    candidates = [Path(override)] if override else [
-        *(base / "node_modules" for base in (root, *root.parents)), _OPSDOCS_CHECKOUT / "node_modules"]
+    candidates = [Path(override)] if override else [base / "node_modules" for base in (root, *root.parents)]
     for node_modules in candidates:
         package = node_modules / "wrangler" / "package.json"
         if package.is_file():
@@ -111,8 +112,24 @@ def _find_wrangler(root: Path) -> tuple[Path, Path]:
     if override:
         raise EnvironmentProblem(f"wrangler is not installed in ${NODE_MODULES_ENV}", path=override,
                                  hint=f"run `npm ci` there, or unset {NODE_MODULES_ENV}")
-    raise EnvironmentProblem("wrangler is not installed (no node_modules/wrangler in the project, its parents "
-                             "or the opsdocs checkout)", path=root, hint="run `npm ci` in the project checkout")
+    raise EnvironmentProblem("the project has no wrangler installed (no node_modules/wrangler here or above); "
+                             "opsdocs runs the project's own wrangler, never another version",
+                             path=root, hint=f"run `{install_wrangler_command(root)}` in it")
+
+
+def install_wrangler_command(root: Path) -> str:
+    """The exact command that installs the project's wrangler with its own package manager: its install
+    when package.json declares wrangler, else the command that adds it."""
+    from opsdocs.packagemanager import detect_package_manager
+
+    pm = detect_package_manager(root)
+    try:
+        package = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        package = {}
+    declared = isinstance(package, dict) and any(
+        isinstance(package.get(key), dict) and "wrangler" in package[key] for key in ("dependencies", "devDependencies"))
+    return pm.install if declared else pm.add_wrangler
 
 
 def _read_package(package: Path) -> dict[str, object]:

@@ -35,8 +35,10 @@ def _bundle(tmp_path: Path, js: str, version: str = "9.9.9") -> Path:
     return nm
 
 
-def test_the_pinned_wrangler_prints_every_quote_in_the_data_file(build: Build) -> None:
+def test_the_pinned_wrangler_prints_every_quote_in_the_data_file(build: Build,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # The real pinned bundle (node_modules of this checkout): every quote of sources.yml, used on a page.
+    monkeypatch.setenv(NODE_MODULES_ENV, str(Path(__file__).resolve().parents[2] / "node_modules"))
     uses = "\n".join(f'{{{{ quote("{q}") }}}}' for q in load_sources().quotes)
     assert QuotedOutput().check(build(), [page("docs/all.md", uses)]) == []
     assert len(load_sources().quotes) >= 10
