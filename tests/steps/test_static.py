@@ -251,7 +251,7 @@ def test_prefetch_runs_only_what_exists_and_fills_the_cache(tmp_path: Path) -> N
     assert execute.flag("--no-json") == json_flag and execute.flag("--no-command") is None
 
 
-def test_for_version_finds_node_modules_in_a_parent_else_the_pinned_one(tmp_path: Path) -> None:
+def test_for_version_finds_node_modules_in_a_parent_and_never_another(tmp_path: Path) -> None:
     nested = WranglerHelp.for_version(REPO / "src" / "opsdocs", cache_dir=tmp_path)
     assert nested.version == WRANGLER_VERSION
     # opsdocs.toolchain's pair: the pinned Node (node_modules/.bin/node) running wrangler's own entry
@@ -259,8 +259,8 @@ def test_for_version_finds_node_modules_in_a_parent_else_the_pinned_one(tmp_path
                                str(REPO / "node_modules" / "wrangler" / "bin" / "wrangler.js")]
     default = WranglerHelp.for_version(REPO)
     assert default.cache_file == REPO / ".opsdocs" / "cache" / f"wrangler-help-{WRANGLER_VERSION}.json"
-    elsewhere = WranglerHelp.for_version(tmp_path)  # no node_modules of its own: the wrangler opsdocs pins
-    assert elsewhere.version == WRANGLER_VERSION and elsewhere.wrangler == nested.wrangler
+    with pytest.raises(EnvironmentProblem, match="the project has no wrangler installed"):
+        WranglerHelp.for_version(tmp_path)  # no node_modules of its own: never another wrangler
     broken = tmp_path / "b"
     (broken / "node_modules" / "wrangler").mkdir(parents=True)
     (broken / "node_modules" / "wrangler" / "package.json").write_text("{}")

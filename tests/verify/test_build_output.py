@@ -29,9 +29,15 @@ def test_the_build_command_comes_from_package_json(tmp_path: Path) -> None:
     assert load_project(tmp_path).missing_build.command == ("pnpm", "run", "build")
 
 
+def _installed(root: Path) -> None:
+    """As `npm ci` leaves a project: opsdocs runs only the project's own wrangler."""
+    (root / "node_modules").symlink_to(Path(__file__).resolve().parents[2] / "node_modules", target_is_directory=True)
+
+
 def test_local_health_checks_are_skipped_with_the_reason(tmp_path: Path) -> None:
     root = tmp_path / "app"
     shutil.copytree(OPENNEXT, root)
+    _installed(root)
     run = _verify(root, tmp_path / "r.json", "-m", "health")
     assert "Traceback" not in run.stdout + run.stderr
     checks = json.loads((tmp_path / "r.json").read_text())["checks"]
@@ -44,6 +50,7 @@ def test_local_health_checks_are_skipped_with_the_reason(tmp_path: Path) -> None
 def test_verify_build_runs_the_build_first(tmp_path: Path) -> None:
     root = tmp_path / "app"
     root.mkdir()
+    _installed(root)
     (root / "wrangler.jsonc").write_text('{"name": "built", "main": "dist/worker.js", "compatibility_date": "2025-01-01"}')
     (root / "package.json").write_text('{"name": "built", "scripts": {"build": "node build.mjs"}}')
     (root / "build.mjs").write_text("import fs from 'node:fs'; fs.mkdirSync('dist', {recursive: true});"
