@@ -44,6 +44,8 @@ def test_confirmation_edit_and_masking_in_a_rollback_drill(drills: tuple[Path, P
         term.wait_for(r"edit> ")
         term.keys("C-u")
         term.type(f"npx wrangler d1 execute {db} --remote --command 'DELETE FROM accounts'")
+        # Wait for the refusal itself: the prompt's text may already be on the screen from an earlier step.
+        term.wait_for(r"it changes a remote Cloudflare resource")
         screen = term.wait_for(REFUSED_PROMPT)
         assert "refused: rehearse block runs" in screen and "it changes a remote Cloudflare resource" in screen
         term.type("e")
