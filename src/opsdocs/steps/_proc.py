@@ -28,7 +28,7 @@ from types import FrameType
 from typing import IO, Any
 
 __all__ = ["ProcResult", "ProcessGroup", "RunInterrupted", "add_cleanup", "install_interrupt_handlers", "interrupted_by", "kill_all",
-           "remove_cleanup", "run", "start", "strip_ansi"]
+           "read_tail", "remove_cleanup", "run", "start", "strip_ansi"]
 
 GRACE_S = 3.0  # SIGTERM first: wrangler and workerd flush their state files on a clean stop
 _OUTPUT_LIMIT = 1 << 20  # keep the last 1 MiB of a step's output; enough for any tail we show
@@ -119,21 +119,26 @@ class ProcessGroup:
 
     def output(self) -> str:
         """Everything written so far (the last MiB), colours removed."""
-        self._log.flush()
-        size = self._log.seek(0, os.SEEK_END)
-        start = max(0, size - _OUTPUT_LIMIT)
-        self._log.seek(start)
-        data = self._log.read()
-        if start > 0:
-            # The cut may fall inside a secret: drop the partial line it leaves (or 4 KiB of a huge line),
-            # so only whole values reach the masker, never a tail it cannot recognise.
-            nl = data.find(b"\n", 0, 4096)
-            data = b"[output cut]\n" + data[nl + 1 if nl >= 0 else 4096:]
-        return strip_ansi(data.decode("utf-8", errors="replace"))
+        return read_tail(self._log)
 
     def close(self) -> None:
         self.kill()
         self._log.close()
+
+
+def read_tail(log: IO[bytes]) -> str:
+    """The last MiB written to ``log``, colours removed."""
+    log.flush()
+    size = log.seek(0, os.SEEK_END)
+    start = max(0, size - _OUTPUT_LIMIT)
+    log.seek(start)
+    data = log.read()
+    if start > 0:
+        # The cut may fall inside a secret: drop the partial line it leaves (or 4 KiB of a huge line),
+        # so only whole values reach the masker, never a tail it cannot recognise.
+        nl = data.find(b"\n", 0, 4096)
+        data = b"[output cut]\n" + data[nl + 1 if nl >= 0 else 4096:]
+    return strip_ansi(data.decode("utf-8", errors="replace"))
 
 
 def start(
@@ -143,8 +148,11 @@ def start(
     env: Mapping[str, str],
     shell: bool = False,
     log: IO[bytes] | None = None,
+    err: IO[bytes] | None = None,
 ) -> ProcessGroup:
-    """Start ``cmd`` in a new session with stdin closed; output (merged) goes to ``log`` or a temp file."""
+    """Start ``cmd`` in a new session with stdin closed; output (merged) goes to ``log`` or a temp file.
+
+    ``err``: stderr goes there instead (the credential broker keeps a command's two streams apart)."""
     argv: str | list[str]
     if shell:
         argv = cmd if isinstance(cmd, str) else shlex.join(cmd)
@@ -165,7 +173,7 @@ def start(
             shell=shell,
             stdin=subprocess.DEVNULL,
             stdout=out,
-            stderr=subprocess.STDOUT,
+            stderr=err if err is not None else subprocess.STDOUT,
             start_new_session=True,
         )
         group = ProcessGroup(popen, out)

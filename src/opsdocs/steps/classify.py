@@ -275,3 +275,21 @@ def _is_local(parsed: _yargs.Parsed) -> bool:
     if remote is False:
         return True
     return local is not False
+
+
+def argv_refusal(mode: str, argv: list[str], project: Project | None = None) -> str | None:
+    """Why ``argv`` (one program, already expanded by a shell) must not run in a ``mode`` block, or None.
+
+    The credential broker's check: what reaches it was never seen by ``check_safety`` as written (a value
+    from a variable, a word built at run time), so it is read again, word by word, as wrangler reads it."""
+    import shlex
+
+    try:
+        commands = classify(shlex.join(argv), remote_bindings=project is not None and has_remote_bindings(project))
+    except ShellSyntaxError as exc:  # pragma: no cover - shlex.join always quotes
+        return f"cannot read the command: {exc}"
+    for cmd in commands:
+        reason = _refusal(mode, cmd)
+        if reason is not None:
+            return f"{reason[0]}; {reason[1]}"
+    return None

@@ -54,7 +54,7 @@ def run_step(step: Step, sandbox: Sandbox, *, masker: Masker, remote_enabled: bo
         reason = err.message + (f"; {err.hint}" if err.hint else "")
         return _finding(step, "failed", masker(f"refused, not executed ({step.location}): {reason}"))
     began = time.monotonic()
-    result = sandbox.run(step.command, step.timeout_s, remote=step.mode == "remote-read")
+    result = sandbox.run(step.command, step.timeout_s, remote=step.mode == "remote-read", masker=masker)
     problem = judge(step, result)
     duration = time.monotonic() - began
     if problem is None:

@@ -23,9 +23,11 @@ from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
 from opsdocs.steps import _isolation
 from opsdocs.steps._copy import copy_into
-from opsdocs.steps._shims import write_shims
+from opsdocs.steps.classify import argv_refusal
+from opsdocs.steps._broker import Broker, program_table, write_broker_shims
+from opsdocs.steps._shims import RUNNERS, write_shims
 from opsdocs.steps._proc import ProcResult, add_cleanup, remove_cleanup, run
-from opsdocs.steps.masking import CREDENTIAL_ENV
+from opsdocs.steps.masking import Masker
 # $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other (see opsdocs.toolchain).
 from opsdocs.toolchain import NODE_MODULES_ENV, Toolchain
 
@@ -120,13 +122,24 @@ class Sandbox:
 
     # --- running ---------------------------------------------------------------------------------
 
+    @property
+    def broker_shims(self) -> Path:
+        """A remote-read block's ``wrangler``/``curl``/``opsdocs``: clients of the credential broker (read-only)."""
+        return self.root.parent / "broker-shims"
+
+    @property
+    def broker_socket(self) -> Path:
+        return self.root.parent / "broker.sock"
+
     def env(self, *, remote: bool = False) -> dict[str, str]:
-        """The environment of a step. Credentials only for ``remote=True`` (a remote-read step)."""
+        """The environment of a step. Never a credential: in a remote-read block (``remote=True``) only the
+        wrangler the credential broker starts gets the token (``_broker``); the block gets the broker's shims."""
         env = {k: os.environ[k] for k in PASS_ENV if k in os.environ}
         bin_dir = str(self.root / "node_modules" / ".bin")
         # The running Python's bin dir too: a page's `opsdocs health` is this opsdocs, venv activated or not.
         py_bin = str(Path(sys.executable).parent)
-        env["PATH"] = os.pathsep.join((str(self.shims), bin_dir, py_bin, *_node_dirs(), _SYSTEM_PATH))
+        first = (str(self.broker_shims),) if remote else ()
+        env["PATH"] = os.pathsep.join((*first, str(self.shims), bin_dir, py_bin, *_node_dirs(), _SYSTEM_PATH))
         # No user or global npmrc (node-options, script-shell...): files that do not exist, in a read-only dir.
         env["npm_config_userconfig"] = str(self.shims / "no-user-npmrc")
         env["npm_config_globalconfig"] = str(self.shims / "no-global-npmrc")
@@ -136,27 +149,36 @@ class Sandbox:
         env["npm_config_cache"] = str(self.home / ".npm")
         # wrangler leaves files in the temp dir (update-check/): keep them in the sandbox, deleted with it.
         env["TMPDIR"] = str(self.home / "tmp")
-        if remote:
-            env.update({k: os.environ[k] for k in CREDENTIAL_ENV if os.environ.get(k)})
-            if os.environ.get("OPSDOCS_BASE_URL"):  # the deployed Worker the health steps check
-                env["OPSDOCS_BASE_URL"] = os.environ["OPSDOCS_BASE_URL"]
+        if remote and os.environ.get("OPSDOCS_BASE_URL"):  # the deployed Worker the health steps check
+            env["OPSDOCS_BASE_URL"] = os.environ["OPSDOCS_BASE_URL"]
         return env
 
-    def run(self, command: str, timeout_s: float, *, remote: bool = False) -> ProcResult:
+    def run(self, command: str, timeout_s: float, *, remote: bool = False,
+            masker: Masker | None = None) -> ProcResult:
         """Run a step's text with ``bash -eo pipefail`` in the sandbox root; output merged, ANSI-free.
 
-        Under the kernel sandbox (``_isolation``): offline unless ``remote``, only the sandbox writable."""
+        Under the kernel sandbox (``_isolation``): always offline, only the sandbox writable. A remote-read
+        step (``remote``) reaches Cloudflare only through the broker, whose output ``masker`` masks."""
         argv = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", command]
-        return run(self.isolate(argv, offline=not remote), cwd=self.root, env=self.env(remote=remote),
-                   timeout_s=timeout_s)
+        if not remote:
+            return run(self.isolate(argv), cwd=self.root, env=self.env(), timeout_s=timeout_s)
+        with self._broker(masker or Masker.from_env(self.project), timeout_s):
+            return run(self.isolate(argv), cwd=self.root, env=self.env(remote=True), timeout_s=timeout_s)
 
-    def isolate(self, argv: Sequence[str], *, offline: bool = True) -> list[str]:
+    def _broker(self, masker: Masker, timeout_s: float) -> Broker:
+        programs = program_table(self.toolchain.argv())
+        return Broker(self.broker_socket, root=self.root.parent, masker=masker, timeout_s=timeout_s,
+                      refusal=lambda argv: argv_refusal("remote-read", argv, self.project), programs=programs,
+                      env=self.env(), isolate=self.isolate)
+
+    def isolate(self, argv: Sequence[str], *, offline: bool = True, cwd: Path | None = None) -> list[str]:
         """``argv`` wrapped in the kernel sandbox: this copy writable, the checkouts hidden, the rest read-only."""
         assert self._tmp is not None, "Sandbox used outside its `with` block"
         keep = [self._modules] if self._modules is not None else []
-        keep.append(self.shims)  # bound read-only over the writable sandbox: a step cannot replace them
+        keep += [self.shims, self.broker_shims]  # bound read-only over the writable sandbox: a step cannot replace them
         hide = [p for p in (self.project.root, CHECKOUT_ROOT) if not _contains(p, self._tmp)]
-        return _isolation.wrap(argv, cwd=self.root, writable=[self._tmp], offline=offline, keep=keep, hide=hide)
+        return _isolation.wrap(argv, cwd=cwd or self.root, writable=[self._tmp], offline=offline, keep=keep,
+                               hide=hide)
 
     # --- copying ---------------------------------------------------------------------------------
 
@@ -182,6 +204,7 @@ class Sandbox:
             self._copy(path)
         (self.root / "node_modules").symlink_to(tools.node_modules, target_is_directory=True)
         write_shims(self.shims, tools.wrangler_js)
+        write_broker_shims(self.broker_shims, self.broker_socket, RUNNERS)
         tools.shim_dir(self.shims)  # `node` and `wrangler` themselves: the toolchain's pair
 
     def _copy(self, path: Path) -> None:

@@ -1,0 +1,155 @@
+"""The credential broker: in a remote-read block only the real wrangler holds the token.
+
+A fake Cloudflare API on host loopback (``CLOUDFLARE_API_BASE_URL``) records the Authorization header
+each request carries. The block itself runs offline with no credential; the broker-run wrangler reaches
+the fake API with the token. Every program of the block that tries to read the token sees nothing, so no
+transform of it can reach the step's output (the text every report, annotation and summary is built from).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from opsdocs.project.load import GUIDES_DIR, load_project
+from opsdocs.project.model import Project
+from opsdocs.report.finding import Finding
+from opsdocs.site.pages import RenderedPage
+from opsdocs.steps import _isolation
+from opsdocs.steps.masking import Masker
+from opsdocs.steps.parse import parse_page
+from opsdocs.steps.run import run_runbook
+from opsdocs.steps.sandbox import Sandbox
+
+TOKEN = "tok-Br0ker-S3cret-9f8e7d6c5b4a"
+pytestmark = pytest.mark.skipif(not _isolation.status().available, reason="needs bubblewrap")
+
+
+@pytest.fixture
+def fake_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A Cloudflare API that answers every GET with an empty success; yields the Authorization headers seen."""
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            seen.append(self.headers.get("Authorization", ""))
+            result: object = {"id": "u1", "email": "ops@example.com"} if self.path.startswith("/user") else []
+            body = json.dumps({"success": True, "errors": [], "messages": [], "result": result,
+                               "result_info": {"page": 1, "per_page": 20, "count": 0, "total_count": 0}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("CLOUDFLARE_API_BASE_URL", f"http://127.0.0.1:{server.server_port}/client/v4")
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", TOKEN)
+    monkeypatch.setenv("CLOUDFLARE_ACCOUNT_ID", "0123456789abcdef0123456789abcdef")
+    try:
+        yield seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path]) -> Project:
+    return load_project(make_project({"src/index.js": "export default {};\n"}))
+
+
+@pytest.fixture
+def sandbox(project: Project) -> Iterator[Sandbox]:
+    with Sandbox(project) as sb:
+        yield sb
+
+
+def run(md: str, sandbox: Sandbox, project: Project) -> list[Finding]:
+    text = textwrap.dedent(md)
+    page = parse_page(RenderedPage("runbooks/t.md", GUIDES_DIR / "runbooks/t.md", text, text))
+    return run_runbook(page, sandbox, masker=Masker.from_env(project), remote_enabled=True)
+
+
+def _raw(sandbox: Sandbox, command: str) -> str:
+    """The block run as is, the classifier not asked (what gets through if it is wrong), output unmasked."""
+    result = sandbox.run(command, 60, remote=True, masker=Masker())
+    return result.output
+
+
+def _spellings(token: str) -> set[str]:
+    raw = token.encode()
+    return {token, token[::-1], raw.hex(), base64.b64encode(raw).decode().rstrip("="), token[:10], token[-10:],
+            token.upper(), token.lower()}
+
+
+def test_wrangler_gets_the_token_and_succeeds(fake_api: list[str], sandbox: Sandbox, project: Project) -> None:
+    (finding,) = run("""\
+        ```{.bash data-mode="remote-read" data-expect="You are logged in with an User API Token"}
+        npx wrangler whoami
+        ```
+        """, sandbox, project)
+    assert finding.status == "passed", finding.message
+    assert f"Bearer {TOKEN}" in fake_api  # the broker-run wrangler held the token and used it
+
+
+@pytest.mark.parametrize("attempt", [
+    "env",
+    "cat /proc/self/environ | tr '\\0' '\\n'",
+    "cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' || true",
+    'rev <<<"$CLOUDFLARE_API_TOKEN"',
+    'printf %s "${CLOUDFLARE_API_TOKEN:0:10}" "${CLOUDFLARE_API_TOKEN:10}"',
+    'jq -rn "env.CLOUDFLARE_API_TOKEN | @base64"',
+    'node -e "console.log(Buffer.from(process.env.CLOUDFLARE_API_TOKEN||\'\').toString(\'hex\'))"',
+    "for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ 2>/dev/null; done; true",
+    # wrangler itself, called around the broker: it runs offline and without a token
+    "node node_modules/wrangler/bin/wrangler.js whoami || true",
+])
+def test_no_program_of_the_block_can_read_the_token(
+    fake_api: list[str], sandbox: Sandbox, attempt: str
+) -> None:
+    out = _raw(sandbox, f"npx wrangler whoami >/dev/null; {attempt}")
+    leaked = [s for s in _spellings(TOKEN) if s in out]
+    assert not leaked, out[-2000:]
+    assert f"Bearer {TOKEN}" in fake_api  # the same block's wrangler did get it
+
+
+def test_a_wrangler_that_prints_the_token_is_masked_before_the_block_sees_it(
+    fake_api: list[str], sandbox: Sandbox
+) -> None:
+    # The broker masks the real program's output, so even a transform by the block is of *** only.
+    out = _raw(sandbox, "wrangler whoami 2>&1 | rev; wrangler whoami --json 2>&1 | base64 -w0")
+    assert not [s for s in _spellings(TOKEN) if s in out]
+
+
+@pytest.mark.parametrize("attempt, why", [
+    ('W=deploy; wrangler "$W"', "changes a remote Cloudflare resource"),
+    ("F=--remote; wrangler d1 execute DB --command 'DELETE FROM t' $F", "changes"),
+    ("echo CLOUDFLARE_API_BASE_URL=http://127.0.0.1:9/x > .env; wrangler whoami", ".env"),
+    ("wrangler whoami --env-file=/dev/null", "--env-file"),
+    ("cd /; wrangler whoami", "inside the sandbox"),
+])
+def test_the_broker_reads_the_expanded_argv_again(
+    fake_api: list[str], sandbox: Sandbox, attempt: str, why: str
+) -> None:
+    out = _raw(sandbox, f"{attempt} || echo exit=$?")
+    assert "refused, not run" in out or "refused:" in out, out
+    assert why in out and "exit=126" in out
+    assert not fake_api  # nothing reached the API
+
+
+def test_the_block_itself_stays_offline(fake_api: list[str], sandbox: Sandbox) -> None:
+    url = f"{__import__('os').environ['CLOUDFLARE_API_BASE_URL']}/user"
+    out = _raw(sandbox, f"node -e \"fetch('{url}').then(()=>console.log('reached'),e=>console.log('blocked', e.cause&&e.cause.code))\"")
+    assert "blocked" in out and "reached" not in out
+    assert not fake_api
