@@ -99,7 +99,7 @@ def _context(args: argparse.Namespace) -> tuple[Any, Any]:
         os.environ["OPSDOCS_BASE_URL"] = args.base_url
     options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
                             report=args.report or root / ".opsdocs" / "report.json", junit=args.junit,
-                            require_isolation=args.require_isolation)
+                            require_isolation=args.require_isolation, workers=_workers())
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
     project = load_project(root, site_root=args.site_root)
     if getattr(args, "build", False) and project.missing_build is not None:
@@ -113,6 +113,12 @@ def _context(args: argparse.Namespace) -> tuple[Any, Any]:
         ctx.close()
         raise
     return options, ctx
+
+
+def _workers() -> int:
+    """Runbook pages run concurrently up to the core count; two more threads for the builders that only
+    wait (the dev server starting, the link check waiting for the site)."""
+    return (os.cpu_count() or 2) + 2
 
 
 def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:

@@ -5,6 +5,11 @@ package; a step's ``npx wrangler ...`` must run the pinned wrangler with nothing
 shims understand exactly the spellings the classifier reads as wrangler (``npx --yes wrangler``,
 ``pnpm exec wrangler``, ``yarn wrangler``, ``npx wrangler@4 --``) and refuse every other package.
 The wrangler path is written into the script, not read from the environment.
+
+One Node per call: wrangler's ``bin/wrangler.js`` only checks the Node version (opsdocs.toolchain already
+did) and spawns ``node --no-warnings wrangler-dist/cli.js`` with the same arguments, so the shim starts
+that second process itself with the toolchain's ``node`` (linked beside the shims), the same argv and
+exit code, half the Node start-ups per step.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     exec|dlx|--) shift ;;
     -*) shift ;;
-    wrangler|wrangler@*) shift; [ "${{1-}}" = "--" ] && shift; exec {wrangler} "$@" ;;
+    wrangler|wrangler@*) shift; [ "${{1-}}" = "--" ] && shift; exec {run} "$@" ;;
     *) break ;;
   esac
 done
@@ -37,11 +42,21 @@ exec {curl} -q "$@"
 """
 
 
+def _wrangler_argv(wrangler: Path) -> str:
+    """What the shim execs: ``node --no-warnings cli.js`` as wrangler.js would spawn it (the ``node`` linked
+    beside the shim: ``${0%/*}``), else wrangler.js itself when the package is laid out differently."""
+    cli = wrangler.parent.parent / "wrangler-dist" / "cli.js"
+    if wrangler.name == "wrangler.js" and cli.is_file():
+        return f'"${{0%/*}}/node" --no-warnings {shlex.quote(str(cli))}'
+    return shlex.quote(str(wrangler))
+
+
 def write_shims(directory: Path, wrangler: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
+    run = _wrangler_argv(wrangler)
     for name in RUNNERS:
         shim = directory / name
-        shim.write_text(_SCRIPT.format(name=name, wrangler=shlex.quote(str(wrangler))), encoding="utf-8")
+        shim.write_text(_SCRIPT.format(name=name, run=run), encoding="utf-8")
         shim.chmod(0o555)
     curl = shutil.which("curl", path="/usr/local/bin:/usr/bin:/bin")
     if curl is not None:
