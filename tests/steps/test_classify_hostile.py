@@ -267,3 +267,25 @@ def test_catastrophic_expect_re_is_a_failure_not_a_hang(pattern: str) -> None:
     problem = judge(s, ProcResult(0, ("a" * 40 + "!") if "x" not in pattern else "x" * 40, 0.1, False))
     assert problem is not None
     assert "did not finish" in problem or "it does not" in problem  # bounded either way: judged, not hung
+
+
+# --- wrangler 4.164: --install-skills (global) and dev --tunnel -------------------------------------
+
+@pytest.mark.parametrize("command", [
+    "wrangler dev --tunnel", "npx wrangler dev --tunnel=true", "wrangler dev --tunnel true",
+    "wrangler dev --tunnel-name ops --tunnel", "wrangler dev --local --tunnel", "wrangler dev --no-tunnel --tunnel",
+    "wrangler dev --tunnel --no-tunnel",  # given twice: the dangerous reading
+    "wrangler d1 list --install-skills", "wrangler --install-skills whoami", "wrangler deploy --help --install-skills",
+    "wrangler d1 execute DB --local --command 'SELECT 1' --install-skills=true", "wrangler types --install-skills",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_tunnels_and_skill_installs_leave_the_machine(command: str, mode: str) -> None:
+    assert target(command)[1] == "remote"
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", ["wrangler dev --tunnel=false", "wrangler dev --no-tunnel",
+                                     "wrangler types --install-skills=false", "wrangler dev -l",
+                                     "wrangler types --install-skills=yes"])  # yargs: only "true" is true
+def test_tunnel_and_skills_turned_off_stay_local(command: str) -> None:
+    assert target(command) == (False, "local")

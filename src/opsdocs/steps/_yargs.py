@@ -43,6 +43,9 @@ BOOLEANS: dict[str, str] = {
     "--node-compat": "node-compat", "--no-bundle": "no-bundle", "--strict-vars": "strict-vars",
     "--test-scheduled": "test-scheduled", "--ignore-empty": "ignore-empty", "--force": "force",
     "--update-config": "update-config", "--experimental-remote-bindings": "experimental-remote-bindings",
+    # wrangler 4.164: a global flag that installs AI-agent skills (downloads, writes outside the sandbox),
+    # and `dev --tunnel`, which exposes the dev server publicly through Cloudflare: both are remote.
+    "--install-skills": "install-skills", "--tunnel": "tunnel", "-l": "local",
 }
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 

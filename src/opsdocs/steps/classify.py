@@ -234,6 +234,8 @@ def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool,
     """(mutating, target) for one wrangler invocation, reading each safety flag as yargs does; a flag
     given twice (AMBIGUOUS) takes its dangerous reading."""
     path = parsed.path
+    if _set(parsed.boolean("install-skills")):
+        return True, "remote"  # installs skills before the command runs: a download and writes outside, even with --help
     if parsed.boolean("help") is True:
         return False, "local"  # yargs prints the command's help and runs nothing
     if not path:
@@ -257,11 +259,17 @@ def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool,
             return False, rules.DRY_RUNNABLE[path]
         return True, "remote"
     if path == ("dev",):
-        remote = parsed.boolean("remote")
-        return (True, "remote") if remote is not None and remote is not False or remote_bindings else (False, "local")
+        # --remote, or --tunnel (the local server exposed on a public Cloudflare URL), or a remote binding
+        public = _set(parsed.boolean("remote")) or _set(parsed.boolean("tunnel"))
+        return (True, "remote") if public or remote_bindings else (False, "local")
     if len(path) == 2 and path[0] in rules.OTHER_GROUPS and path[0] != "auth" and path[1] in rules.READ_VERBS:
         return False, "remote"
     return True, "remote"  # deploy, rollback, secret put, time-travel restore, unknown: fail safe
+
+
+def _set(value: _yargs.BoolState) -> bool:
+    """A boolean that is on, or may be (given twice: AMBIGUOUS)."""
+    return value is not None and value is not False
 
 
 def _is_local(parsed: _yargs.Parsed) -> bool:
