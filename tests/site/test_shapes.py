@@ -23,6 +23,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 # fixture -> (root inside it, {missing role: a unique line of the workflow where drift must point})
 SHAPES: dict[str, tuple[str, dict[str, str]]] = {
     "toml-envs": ("", {"verify": "run: pnpm run deploy:prod"}),
+    "toml-top-level": ("", {"verify": "run: npx wrangler deploy"}),
     "pages": ("", {"quality": "publish:", "approval": "publish:", "verify": "uses: cloudflare/wrangler-action"}),
     "monorepo": ("apps/api", {}),
     "workflow-run-gate": ("", {"approval": "  deploy:", "verify": "wrangler@4.86.0 deploy"}),
@@ -100,3 +101,21 @@ def test_every_shape_verifies_with_a_report(shape: tuple[str, Path, Build], tmp_
     data = json.loads(report.read_text())
     failed = {f["id"] for f in data["checks"] if f["status"] == "failed"}
     assert bool(SHAPES[name][1]) == any(i.startswith("drift:pipeline-order") for i in failed)
+
+
+# Shapes whose pipeline deploys differently from our sample (an --env lane; the top level with no --env),
+# with schemas of their own: every rehearse step of the shipped guides must pass there too, since a page
+# that works only for our sample is a bug (the drills once named our `accounts` table and `--env staging`).
+@pytest.mark.parametrize("name", ["toml-envs", "toml-top-level"])
+def test_the_guides_rehearse_on_other_shapes(name: str, tmp_path: Path) -> None:
+    root = _copy(tmp_path, name)
+    (root / "node_modules").symlink_to(Path(__file__).resolve().parents[2] / "node_modules")
+    report = tmp_path / "report.json"
+    run = subprocess.run([sys.executable, "-m", "opsdocs", "verify", "--root", str(root), "--report", str(report),
+                          "-m", "runbook or static", "--plain"], capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in run.stdout + run.stderr, run.stderr
+    checks = json.loads(report.read_text())["checks"]
+    ran = [c for c in checks if c["id"].startswith("runbook:") and c["status"] == "passed"]
+    failed = [f"{c['id']}: {c.get('message', '')}" for c in checks if c["status"] == "failed"]
+    assert not failed, "\n".join(failed)
+    assert len(ran) >= 20, run.stdout[-2000:]  # the drills really ran here, not skipped
