@@ -112,7 +112,7 @@ def write_sample_report(project: Project) -> dict[str, Any]:
     report = build_report(findings, root=project.root, started_at=started, duration_s=12.5,
                           commit="0123456789abcdef0123456789abcdef01234567")
     write_report(report, project.root / ".opsdocs" / "report.json")
-    return report
+    return report.to_json()
 
 
 @dataclass

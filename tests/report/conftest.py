@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from opsdocs.report import Finding, build_report
+from opsdocs.report import Finding, Report, build_report
 from opsdocs.project.model import Location
 
 
@@ -42,7 +42,7 @@ def findings() -> list[Finding]:
 
 
 @pytest.fixture
-def report(findings: list[Finding]) -> dict[str, Any]:
+def report(findings: list[Finding]) -> Report:
     return build_report(
         findings,
         root=Path("/srv/app"),
@@ -50,3 +50,9 @@ def report(findings: list[Finding]) -> dict[str, Any]:
         duration_s=2.34567,
         commit="0123456789abcdef0123456789abcdef01234567",
     )
+
+
+@pytest.fixture
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as the JSON file holds it."""
+    return report.to_json()

@@ -5,21 +5,21 @@ import os
 import pty
 import re
 import select
-from typing import Any
+import dataclasses
 
-from opsdocs.report import ConsoleReporter, Finding
+from opsdocs.report import ConsoleReporter, Finding, Report
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def _run(reporter: ConsoleReporter, findings: list[Finding], report: dict[str, Any]) -> None:
+def _run(reporter: ConsoleReporter, findings: list[Finding], report: Report) -> None:
     reporter.start(len(findings))
     for f in findings:
         reporter.advance(f)
     reporter.finish(report)
 
 
-def test_plain_output_when_the_stream_is_not_a_tty(findings: list[Finding], report: dict[str, Any]) -> None:
+def test_plain_output_when_the_stream_is_not_a_tty(findings: list[Finding], report: Report) -> None:
     out = io.StringIO()
     reporter = ConsoleReporter(stream=out)
     assert reporter.plain
@@ -35,8 +35,8 @@ def test_plain_output_when_the_stream_is_not_a_tty(findings: list[Finding], repo
     )
 
 
-def test_plain_lists_failures_first_even_from_an_unsorted_report(report: dict[str, Any]) -> None:
-    report["checks"].reverse()
+def test_plain_lists_failures_first_even_from_an_unsorted_report(report: Report) -> None:
+    report = dataclasses.replace(report, findings=report.findings[::-1])
     out = io.StringIO()
     ConsoleReporter(stream=out, force_plain=True).finish(report)
     lines = out.getvalue().splitlines()
@@ -50,7 +50,7 @@ def test_plain_lists_failures_first_even_from_an_unsorted_report(report: dict[st
 
 
 def test_forced_rich_output_is_coloured_and_says_the_same(
-    findings: list[Finding], report: dict[str, Any]
+    findings: list[Finding], report: Report
 ) -> None:
     out = io.StringIO()
     reporter = ConsoleReporter(stream=out, force_plain=False)
@@ -64,15 +64,16 @@ def test_forced_rich_output_is_coloured_and_says_the_same(
     assert "[bold]" not in text
 
 
-def test_rich_does_not_interpret_markup_in_messages(report: dict[str, Any]) -> None:
-    report["checks"][0]["message"] = "got [red]x[/red] and [link=http://e]y[/link]"
+def test_rich_does_not_interpret_markup_in_messages(report: Report) -> None:
+    first = dataclasses.replace(report.findings[0], message="got [red]x[/red] and [link=http://e]y[/link]")
+    report = dataclasses.replace(report, findings=(first, *report.findings[1:]))
     out = io.StringIO()
     ConsoleReporter(stream=out, force_plain=False).finish(report)
     text = " ".join(_ANSI.sub("", out.getvalue()).split())
     assert "got [red]x[/red] and [link=http://e]y[/link]" in text
 
 
-def test_a_real_tty_gets_the_rich_reporter(report: dict[str, Any]) -> None:
+def test_a_real_tty_gets_the_rich_reporter(report: Report) -> None:
     master, slave = pty.openpty()
     try:
         with os.fdopen(slave, "w", encoding="utf-8", closefd=True) as stream:

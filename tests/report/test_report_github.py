@@ -1,9 +1,10 @@
+import dataclasses
 import io
 import re
 from pathlib import Path
 from typing import Any
 
-from opsdocs.report import Finding, annotations, emit_github, step_summary
+from opsdocs.report import Finding, Report, annotations, emit_github, step_summary
 from opsdocs.project.model import Location
 from opsdocs.report.github import escape_data, escape_property
 
@@ -80,7 +81,7 @@ def _cells(row: str) -> int:
     return len(re.split(r"(?<!\\)\|", row)) - 2  # unescaped pipes delimit cells
 
 
-def test_step_summary_headline_failures_table_then_collapsed_rest(report: dict[str, Any]) -> None:
+def test_step_summary_headline_failures_table_then_collapsed_rest(report: Report) -> None:
     text = step_summary(report)
     assert text.splitlines()[0] == "## ❌ opsdocs: 3 passed, 2 failed, 2 skipped"
     assert "`0123456789ab`" in text and "2.3s" in text
@@ -96,41 +97,41 @@ def test_step_summary_headline_failures_table_then_collapsed_rest(report: dict[s
     assert "</details>" in rest
 
 
-def test_step_summary_all_green(findings: list[Finding], report: dict[str, Any]) -> None:
-    report["checks"] = [c for c in report["checks"] if c["status"] == "passed"]
-    report["summary"] = {"passed": 3, "failed": 0, "skipped": 0}
+def test_step_summary_all_green(findings: list[Finding], report: Report) -> None:
+    report = dataclasses.replace(report, findings=tuple(f for f in report.findings if f.status == "passed"))
     text = step_summary(report)
     assert text.startswith("## ✅ opsdocs: 3 passed, 0 failed, 0 skipped")
     assert "### Failures" not in text and "<summary>3 other checks</summary>" in text
 
 
 def test_emit_github_inside_actions_prints_annotations_and_appends_summary(
-    report: dict[str, Any], findings: list[Finding], tmp_path: Path
+    report: Report, findings: list[Finding], tmp_path: Path
 ) -> None:
     summary = tmp_path / "step_summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     out = io.StringIO()
     env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
-    assert emit_github(report, findings, env=env, stream=out) is True
-    assert out.getvalue().splitlines() == annotations(findings)
+    assert emit_github(report, env=env, stream=out) is True
+    assert out.getvalue().splitlines() == annotations(report.findings)
+    assert sorted(annotations(report.findings)) == sorted(annotations(findings))
     written = summary.read_text(encoding="utf-8")
     assert written.startswith("earlier step\n## ❌ opsdocs:")
     assert written == "earlier step\n" + step_summary(report) + "\n"
 
 
 def test_emit_github_outside_actions_does_nothing(
-    report: dict[str, Any], findings: list[Finding], tmp_path: Path
+    report: Report, findings: list[Finding], tmp_path: Path
 ) -> None:
     summary = tmp_path / "step_summary.md"
     out = io.StringIO()
     for env in ({}, {"GITHUB_ACTIONS": "false", "GITHUB_STEP_SUMMARY": str(summary)}):
-        assert emit_github(report, findings, env=env, stream=out) is False
+        assert emit_github(report, env=env, stream=out) is False
     assert out.getvalue() == "" and not summary.exists()
 
 
 def test_emit_github_without_summary_file_still_annotates(
-    report: dict[str, Any], findings: list[Finding]
+    report: Report, findings: list[Finding]
 ) -> None:
     out = io.StringIO()
-    assert emit_github(report, findings, env={"GITHUB_ACTIONS": "true"}, stream=out)
+    assert emit_github(report, env={"GITHUB_ACTIONS": "true"}, stream=out)
     assert len(out.getvalue().splitlines()) == 4

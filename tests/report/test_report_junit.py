@@ -3,8 +3,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from opsdocs.report import Finding, write_junit
+from datetime import datetime, timezone
+
+from opsdocs.report import Finding, Report, write_junit
 from opsdocs.project.model import Location
+
+
+def _report(findings: list[Finding]) -> Report:
+    return Report.build(findings, root="/srv/app", started_at=datetime(2026, 1, 1, tzinfo=timezone.utc), duration_s=0)
 
 
 def _parse(path: Path) -> ET.Element:
@@ -13,7 +19,7 @@ def _parse(path: Path) -> ET.Element:
 
 def test_one_suite_per_kind_with_counts(findings: list[Finding], tmp_path: Path) -> None:
     path = tmp_path / "out" / "junit.xml"
-    write_junit(findings, path)
+    write_junit(_report(findings), path)
     root = _parse(path)
     assert root.tag == "testsuites"
     assert (root.get("tests"), root.get("failures"), root.get("skipped"), root.get("errors")) == (
@@ -43,7 +49,7 @@ def test_one_suite_per_kind_with_counts(findings: list[Finding], tmp_path: Path)
 
 def test_testcase_attributes_failure_and_skipped(findings: list[Finding], tmp_path: Path) -> None:
     path = tmp_path / "junit.xml"
-    write_junit(findings, path, name="docs")
+    write_junit(_report(findings), path, name="docs")
     cases = {c.get("name"): c for c in _parse(path).iter("testcase")}
     failed = cases["runbook:docs/migrations.md:42"]
     assert failed.get("classname") == "runbook"
@@ -68,7 +74,7 @@ def test_hostile_text_is_escaped_and_the_file_stays_valid_xml(tmp_path: Path) ->
     nasty = "a < b && c > \"d\" 'e' ]]> \x1b[31mred\x1b[0m \x00 \ud800 é"
     finding = Finding(f"drift:{nasty}", "drift", "failed", Location("we<ird>&path.md", 3), nasty)
     path = tmp_path / "junit.xml"
-    write_junit([finding], path, name="a&b")
+    write_junit(_report([finding]), path, name="a&b")
     root = _parse(path)  # would raise on an unescaped character
     case = root.find("testsuite/testcase")
     assert case is not None
@@ -82,6 +88,6 @@ def test_hostile_text_is_escaped_and_the_file_stays_valid_xml(tmp_path: Path) ->
 
 def test_no_findings_is_an_empty_but_valid_report(tmp_path: Path) -> None:
     path = tmp_path / "junit.xml"
-    write_junit([], path)
+    write_junit(_report([]), path)
     root = _parse(path)
     assert root.get("tests") == "0" and root.findall("testsuite") == []

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
+import dataclasses
 
 import markdown  # type: ignore[import-untyped]
 
-from opsdocs.report import render_status_markdown
+from opsdocs.report import Report, render_status_markdown
 
 
 def _html(text: str) -> ET.Element:
@@ -24,9 +24,9 @@ def test_no_report_yet_says_how_to_make_one() -> None:
 
 
 def test_a_failing_report_renders_a_failure_headline_and_a_table_failures_first(
-    report: dict[str, Any],
+    report: Report,
 ) -> None:
-    report["checks"].reverse()  # the page orders them itself
+    report = dataclasses.replace(report, findings=report.findings[::-1])  # the page orders them itself
     text = render_status_markdown(report)
     root = _html(text)
     admonition = root.find("div")
@@ -47,21 +47,22 @@ def test_a_failing_report_renders_a_failure_headline_and_a_table_failures_first(
     assert "".join(multi.itertext()) == "expected 'No migrations'got: Migration 0002_add.sql failed"
 
 
-def test_messages_cannot_inject_html_or_markdown(report: dict[str, Any]) -> None:
-    report["checks"][0]["message"] = "<script>alert(1)</script> *bold* [link](http://x) `code` a\\b"
+def test_messages_cannot_inject_html_or_markdown(report: Report) -> None:
+    evil = "<script>alert(1)</script> *bold* [link](http://x) `code` a\\b"
+    report = dataclasses.replace(report, findings=(dataclasses.replace(report.findings[0], message=evil),
+                                                   *report.findings[1:]))
     root = _html(render_status_markdown(report))
     first = root.findall("table/tbody/tr")[0].findall("td")[3]
     assert list(first) == []  # no element at all: no script, em, a or code
     assert "".join(first.itertext()) == "<script>alert(1)</script> *bold* [link](http://x) `code` a\\b"
 
 
-def test_all_passed_is_a_success_and_all_skipped_is_a_warning(report: dict[str, Any]) -> None:
-    passed = [c for c in report["checks"] if c["status"] == "passed"]
-    ok = {**report, "checks": passed, "summary": {"passed": 3, "failed": 0, "skipped": 0}}
+def test_all_passed_is_a_success_and_all_skipped_is_a_warning(report: Report) -> None:
+    passed = tuple(f for f in report.findings if f.status == "passed")
+    ok = dataclasses.replace(report, findings=passed)
     assert render_status_markdown(ok).startswith('!!! success "All 3 checks that ran passed"')
-    skipped = [{**c, "status": "skipped"} for c in passed]
-    idle = {**report, "checks": skipped, "summary": {"passed": 0, "failed": 0, "skipped": 3}}
+    idle = dataclasses.replace(report, findings=tuple(dataclasses.replace(f, status="skipped") for f in passed))
     assert render_status_markdown(idle).startswith('!!! warning "All 3 checks were skipped"')
-    empty = {**report, "checks": [], "summary": {"passed": 0, "failed": 0, "skipped": 0}, "commit": None}
+    empty = Report(dataclasses.replace(report.header, commit=None))
     text = render_status_markdown(empty)
     assert text.startswith('!!! warning "No check ran"') and "outside git" in text and "<table" not in text

@@ -14,6 +14,7 @@ from typing import Any
 
 from opsdocs.errors import ConfigError
 from opsdocs.report.finding import Finding
+from opsdocs.report.model import Report
 
 
 def register(sub: Any) -> None:
@@ -62,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
         if findings:  # one tick per check: its worst finding (the summary lists every failure)
             reporter.advance(min(findings, key=lambda f: rank[f.status]))
 
-    def on_report(report: dict[str, Any], findings: list[Finding]) -> None:
+    def on_report(report: Report) -> None:
         state["report"] = report
         reporter.finish(report)
-        emit_github(report, findings)
+        emit_github(report)
 
     session = OpsdocsSession(options, ctx=ctx, on_start=lambda n: reporter.start(total=n), on_item=on_item,
                              on_report=on_report)
@@ -121,7 +122,7 @@ def _workers() -> int:
     return (os.cpu_count() or 2) + 2
 
 
-def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:
+def _exit_code(session: Any, code: int, report: Report | None) -> int:
     """0 only when nothing failed; 2 for what was already said in one line; 1 for failures."""
     from pytest import ExitCode
 
@@ -144,10 +145,10 @@ def _exit_code(session: Any, code: int, report: dict[str, Any] | None) -> int:
     if report is None:
         print(f"opsdocs: verification did not complete (pytest exit {code})", file=sys.stderr)
         return 1
-    if report["summary"]["passed"] + report["summary"]["failed"] + report["summary"]["skipped"] == 0:
+    if report.summary.total == 0:
         print("opsdocs: no checks selected", file=sys.stderr)
         return 1
-    return 1 if report["summary"]["failed"] else 0
+    return 1 if report.summary.failed else 0
 
 
 def _build(project: Any) -> None:

@@ -1,7 +1,7 @@
 """Reports: JSON, JUnit XML, GitHub step summary and annotations, terminal output, status page.
 
-Every report is a view of one list of :class:`Finding`; the JSON report is the record the other
-views (status page, CI summary) are rendered from. The names below load on first use, so importing a
+Every report is a view of one typed :class:`Report` (a header and a list of :class:`Finding`), built
+once per run; it becomes a dict only when JSON is written, and is parsed back into a Report when read. The names below load on first use, so importing a
 finding (every check does) never imports ``rich`` or the XML writer.
 """
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers
         write_report,
     )
     from opsdocs.report.junit import write_junit
+    from opsdocs.report.model import Header, Report, Summary
     from opsdocs.report.status import render_status_markdown
 
 _HOME = {
@@ -37,16 +38,22 @@ _HOME = {
     "mask": "json",
     "mask_findings": "json",
     "read_report": "json",
-    "sort_findings": "json",
+    "sort_findings": "model",
     "write_report": "json",
     "write_junit": "junit",
     "render_status_markdown": "status",
+    "Header": "model",
+    "Report": "model",
+    "Summary": "model",
 }
 
 __all__ = [
     "ConsoleReporter",
     "Finding",
+    "Header",
     "Location",
+    "Report",
+    "Summary",
     "annotations",
     "build_report",
     "current_commit",

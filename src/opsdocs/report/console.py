@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from opsdocs.report.finding import Finding
-from opsdocs.report.json import STATUS_ORDER
+from opsdocs.report.model import Report, sort_findings
 
 __all__ = ["ConsoleReporter", "summary_line"]
 
@@ -19,16 +18,14 @@ _MARK = {"passed": ".", "failed": "F", "skipped": "s"}
 _STYLE = {"failed": "bold red", "skipped": "yellow", "passed": "green"}
 
 
-def summary_line(report: Mapping[str, Any]) -> str:
+def summary_line(report: Report) -> str:
     """``N passed, M failed, K skipped in X.Xs``."""
-    s = report["summary"]
-    return (
-        f"{s['passed']} passed, {s['failed']} failed, {s['skipped']} skipped in {report['duration_s']:.1f}s"
-    )
+    s = report.summary
+    return f"{s.passed} passed, {s.failed} failed, {s.skipped} skipped in {report.header.duration_s:.1f}s"
 
 
-def _where(check: Mapping[str, Any]) -> str:
-    return f"{check['location']} {check['id']}" if check["location"] else str(check["id"])
+def _where(f: Finding) -> str:
+    return f"{f.where} {f.id}" if f.location else f.id
 
 
 class ConsoleReporter:
@@ -77,46 +74,46 @@ class ConsoleReporter:
             self.stream.flush()
             self._marks += 1
 
-    def finish(self, report: Mapping[str, Any]) -> None:
+    def finish(self, report: Report) -> None:
         """Stop the progress display and print the summary: failures, then skips, then the counts."""
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
-        checks = sorted(report["checks"], key=lambda c: STATUS_ORDER[c["status"]])
+        checks = sort_findings(report.findings)
         if self.plain:
             self._finish_plain(report, checks)
         else:
             self._finish_rich(report, checks)
 
-    def _finish_plain(self, report: Mapping[str, Any], checks: list[Mapping[str, Any]]) -> None:
+    def _finish_plain(self, report: Report, checks: list[Finding]) -> None:
         out = []
         if self._marks:
             out.append("")  # end the line of progress marks
             self._marks = 0
-        for c in checks:
-            if c["status"] != "passed":
-                head, *tail = (c["message"] or c["status"]).splitlines() or [""]
-                out.append(f"{c['status'].upper()} {_where(c)}: {head}")
+        for f in checks:
+            if f.status != "passed":
+                head, *tail = (f.message or f.status).splitlines() or [""]
+                out.append(f"{f.status.upper()} {_where(f)}: {head}")
                 out += [f"    {line}" for line in tail]
-                if c.get("help"):
-                    out.append(f"    see {c['help']}")
+                if f.help:
+                    out.append(f"    see {f.help}")
         out.append(summary_line(report))
         self.stream.write("\n".join(out) + "\n")
         self.stream.flush()
 
-    def _finish_rich(self, report: Mapping[str, Any], checks: list[Mapping[str, Any]]) -> None:
-        for c in checks:
-            if c["status"] == "passed":
+    def _finish_rich(self, report: Report, checks: list[Finding]) -> None:
+        for f in checks:
+            if f.status == "passed":
                 continue
             line = Text.assemble(
-                (f"{c['status'].upper():<8}", _STYLE[c["status"]]),
-                (c["location"] + " " if c["location"] else "", "cyan"),
-                (str(c["id"]), "bold"),
+                (f"{f.status.upper():<8}", _STYLE[f.status]),
+                (f.where + " " if f.location else "", "cyan"),
+                (f.id, "bold"),
                 ": ",
-                c["message"] or c["status"],
+                f.message or f.status,
             )
             self._console.print(line)
-        failed = report["summary"]["failed"]
+        failed = report.summary.failed
         style = "bold red" if failed else "bold green"
         self._console.rule(Text(summary_line(report), style=style), style=style)
 

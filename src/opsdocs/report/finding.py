@@ -70,6 +70,14 @@ class Finding:
             "help": self.help,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Finding:
+        """The finding :meth:`to_json` wrote; the place comes from the typed path/line/column fields."""
+        path = data.get("path") or ""
+        location = Location(path, data.get("line") or 1, data.get("column") or 1) if path else None
+        return cls(data["id"], data["kind"], data["status"], location, data["message"], data["duration_s"],
+                   data.get("check", ""), data.get("subject", ""))
+
 
 def location_of(err: Any) -> Location | None:
     """The place an :class:`~opsdocs.errors.OpsdocsError` names, as a Location (None without a path)."""

@@ -5,10 +5,11 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from opsdocs.report._markdown import cell, code_cell, table
 from opsdocs.report.finding import Finding
+from opsdocs.report.model import Report, Summary
 
 __all__ = ["annotations", "emit_github", "escape_data", "escape_property", "step_summary"]
 
@@ -46,27 +47,26 @@ def annotations(findings: Iterable[Finding]) -> list[str]:
     return lines
 
 
-def _headline(summary: Mapping[str, int]) -> str:
-    failed, passed, skipped = summary["failed"], summary["passed"], summary["skipped"]
+def _headline(summary: Summary) -> str:
+    failed, passed, skipped = summary.failed, summary.passed, summary.skipped
     icon = "❌" if failed else "✅"
     return f"## {icon} opsdocs: {passed} passed, {failed} failed, {skipped} skipped"
 
 
-def _row(check: Mapping[str, Any], *, with_status: bool) -> tuple[str, ...]:
-    cells = (code_cell(check["id"]), code_cell(check["location"]), cell(check["message"]))
+def _row(f: Finding, *, with_status: bool) -> tuple[str, ...]:
+    cells = (code_cell(f.id), code_cell(f.where), cell(f.message))
     if with_status:
-        return (f"{_ICON.get(check['status'], '')} {check['status']}", *cells)
+        return (f"{_ICON[f.status]} {f.status}", *cells)
     return cells
 
 
-def step_summary(report: Mapping[str, Any]) -> str:
+def step_summary(report: Report) -> str:
     """The job summary: a headline with counts, failures in a table, every other check collapsed."""
-    checks: list[Mapping[str, Any]] = list(report["checks"])
-    failed = [c for c in checks if c["status"] == "failed"]
-    rest = [c for c in checks if c["status"] != "failed"]
-    commit = report.get("commit")
-    ran = f"Ran at {report['started_at']}" + (f" on `{commit[:12]}`" if commit else "")
-    parts = [_headline(report["summary"]), "", f"{ran} in {report['duration_s']:.1f}s.", ""]
+    failed = [f for f in report.findings if f.status == "failed"]
+    rest = [f for f in report.findings if f.status != "failed"]
+    commit = report.header.commit
+    ran = f"Ran at {report.header.started_at}" + (f" on `{commit[:12]}`" if commit else "")
+    parts = [_headline(report.summary), "", f"{ran} in {report.header.duration_s:.1f}s.", ""]
     if failed:
         parts += [
             "### Failures",
@@ -89,15 +89,14 @@ def step_summary(report: Mapping[str, Any]) -> str:
 
 
 def emit_github(
-    report: Mapping[str, Any],
-    findings: Iterable[Finding],
+    report: Report,
     env: Mapping[str, str] = os.environ,
     stream: TextIO = sys.stdout,
 ) -> bool:
     """Inside GitHub Actions, print annotations and append the summary; True when it did anything."""
     if env.get("GITHUB_ACTIONS") != "true":
         return False
-    for line in annotations(findings):
+    for line in annotations(report.findings):
         print(line, file=stream)
     stream.flush()
     summary_path = env.get("GITHUB_STEP_SUMMARY")

@@ -1,25 +1,25 @@
-"""The JSON report: the one file every other view (status page, CI summary) is rendered from."""
+"""The JSON report: the typed :class:`Report` written to and read from ``.opsdocs/report.json``."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from opsdocs.errors import ConfigError
 from opsdocs._fs import atomic_write_text
 from opsdocs._subprocess import Timeout, run_captured
-from opsdocs.report._schema import report_schema, validate
 from opsdocs.report.finding import Finding
+from opsdocs.report.model import REPORT_VERSION, STATUS_ORDER, Report, sort_findings
 from opsdocs.steps.masking import MIN_LENGTH, Masker
 
 __all__ = [
     "REPORT_VERSION",
     "STATUS_ORDER",
+    "Report",
     "build_report",
     "current_commit",
     "mask",
@@ -29,8 +29,6 @@ __all__ = [
     "write_report",
 ]
 
-REPORT_VERSION = 1
-STATUS_ORDER = {"failed": 0, "skipped": 1, "passed": 2}
 MIN_SECRET_LEN = MIN_LENGTH  # shorter values ("1", "yes") would mask ordinary words and say nothing secret
 _GIT_TIMEOUT_S = 10.0
 _FRESH_HINT = "delete it and run `opsdocs verify` to write a fresh one"
@@ -53,11 +51,6 @@ def mask_findings(findings: Iterable[Finding], masker: Masker) -> list[Finding]:
     ]
 
 
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Failed first, then skipped, then passed; the original order within each group."""
-    return sorted(findings, key=lambda f: STATUS_ORDER[f.status])
-
-
 def build_report(
     findings: Iterable[Finding],
     *,
@@ -66,41 +59,22 @@ def build_report(
     duration_s: float,
     commit: str | None = None,
     masker: Masker | None = None,
-    secrets: Iterable[str] = (),
     isolation: str | None = None,
     interrupted: bool = False,
-) -> dict[str, Any]:
-    """The report dict (schema in ``report/schema.json``), every text masked by the run's ``masker``
-    (``opsdocs verify`` passes its one Masker; ``secrets`` adds values to it)."""
-    extra = [s for s in secrets if s]
-    if masker is None or extra:
-        masker = Masker([*(masker.values if masker is not None else ()), *extra])
-    ordered = sort_findings(mask_findings(findings, masker))
-    summary = {status: sum(f.status == status for f in ordered) for status in ("passed", "failed", "skipped")}
-    # A naive datetime is taken as local time; the report always says UTC so readers need no guess.
-    stamp = started_at.astimezone(timezone.utc).isoformat(timespec="seconds")
-    report: dict[str, Any] = {
-        "version": REPORT_VERSION,
-        "root": str(root),
-        "started_at": stamp,
-        "duration_s": round(max(duration_s, 0.0), 3),
-        "commit": commit,
-    }
-    if isolation is not None:
-        report["isolation"] = isolation
-    if interrupted:
-        report["interrupted"] = True
-    report["summary"] = summary
-    report["checks"] = [{**f.to_json(), "duration_s": round(max(f.duration_s, 0.0), 3)} for f in ordered]
-    return report
+) -> Report:
+    """The run's :class:`Report`, every text masked by the run's one ``masker`` (``opsdocs verify``'s)."""
+    masked = mask_findings(findings, masker) if masker is not None else list(findings)
+    return Report.build(masked, root=root, started_at=started_at, duration_s=duration_s, commit=commit,
+                        isolation=isolation, interrupted=interrupted)
 
 
-def write_report(report: dict[str, Any], path: Path) -> None:
+def write_report(report: Report, path: Path) -> None:
     """Write ``report`` as JSON, atomically (a reader never sees half a file)."""
-    atomic_write_text(Path(path), json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    atomic_write_text(Path(path), text)
 
 
-def read_report(path: Path) -> dict[str, Any] | None:
+def read_report(path: Path) -> Report | None:
     """The report at ``path``; None when there is none yet; ConfigError when it is not a valid report."""
     path = Path(path)
     try:
@@ -127,23 +101,10 @@ def read_report(path: Path) -> dict[str, Any] | None:
             line=1,
             hint="it was written by another opsdocs version; " + _FRESH_HINT,
         )
-    errors = validate(data, report_schema()) or _summary_mismatch(data)
-    if errors:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ConfigError(
-            f"not a valid opsdocs report: {errors[0]}{more}", path=path, line=1, hint=_FRESH_HINT
-        )
-    result: dict[str, Any] = data
-    return result
-
-
-def _summary_mismatch(report: dict[str, Any]) -> list[str]:
-    checks: Sequence[dict[str, Any]] = report["checks"]
-    for status, count in report["summary"].items():
-        actual = sum(c["status"] == status for c in checks)
-        if actual != count:
-            return [f"/summary/{status}: says {count} but {actual} checks are {status}"]
-    return []
+    try:
+        return Report.from_json(data)
+    except ValueError as exc:
+        raise ConfigError(f"not a valid opsdocs report: {exc}", path=path, line=1, hint=_FRESH_HINT) from None
 
 
 def current_commit(root: Path) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from opsdocs._fs import atomic_write_text
 from opsdocs.report.finding import Finding
+from opsdocs.report.model import Report
 
 __all__ = ["junit_xml", "write_junit"]
 
@@ -69,6 +70,6 @@ def _counts(findings: list[Finding]) -> dict[str, str]:
     }
 
 
-def write_junit(findings: Iterable[Finding], path: Path, *, name: str = "opsdocs") -> None:
-    """Write :func:`junit_xml` to ``path`` atomically."""
-    atomic_write_text(Path(path), junit_xml(findings, name=name))
+def write_junit(report: Report, path: Path, *, name: str = "opsdocs") -> None:
+    """Write the report's :func:`junit_xml` to ``path`` atomically."""
+    atomic_write_text(Path(path), junit_xml(report.findings, name=name))

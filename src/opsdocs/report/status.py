@@ -6,12 +6,10 @@ this module never reads files, so the page shows exactly the report it was given
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
 
 from opsdocs.report._markdown import cell, code_cell, table
-from opsdocs.report.json import STATUS_ORDER
+from opsdocs.report.model import Report, Summary, sort_findings
 
 __all__ = ["render_status_markdown"]
 
@@ -31,13 +29,13 @@ def _when(started_at: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _headline(summary: Mapping[str, int]) -> tuple[str, str]:
-    total = summary["passed"] + summary["failed"] + summary["skipped"]
-    if summary["failed"]:
-        return "failure", f"{summary['failed']} of {total} checks failed"
-    if not summary["passed"]:
+def _headline(summary: Summary) -> tuple[str, str]:
+    total = summary.total
+    if summary.failed:
+        return "failure", f"{summary.failed} of {total} checks failed"
+    if not summary.passed:
         return "warning", "No check ran" if not total else f"All {total} checks were skipped"
-    return "success", f"All {summary['passed']} checks that ran passed"
+    return "success", f"All {summary.passed} checks that ran passed"
 
 
 def _no_report() -> str:
@@ -49,24 +47,20 @@ def _no_report() -> str:
     return f'!!! warning "No report yet"\n\n{_indent(body)}\n'
 
 
-def render_status_markdown(report: Mapping[str, Any] | None) -> str:
+def render_status_markdown(report: Report | None) -> str:
     """Headline admonition (when, which commit, counts) and a table of every check, failures first."""
     if report is None:
         return _no_report()
-    summary = report["summary"]
+    summary, header = report.summary, report.header
     kind, title = _headline(summary)
-    commit = report.get("commit")
-    against = f"commit `{commit[:12]}`" if commit else "a checkout outside git"
+    against = f"commit `{header.commit[:12]}`" if header.commit else "a checkout outside git"
     body = (
-        f"Checked on {_when(report['started_at'])} against {against} in {report['duration_s']:.1f}s: "
-        f"**{summary['passed']}** passed, **{summary['failed']}** failed, **{summary['skipped']}** skipped."
+        f"Checked on {_when(header.started_at)} against {against} in {header.duration_s:.1f}s: "
+        f"**{summary.passed}** passed, **{summary.failed}** failed, **{summary.skipped}** skipped."
     )
     parts = [f'!!! {kind} "{title}"', "", _indent(body), ""]
-    checks = sorted(report["checks"], key=lambda c: STATUS_ORDER[c["status"]])
+    checks = sort_findings(report.findings)
     if checks:
-        rows = [
-            (_STATE[c["status"]], code_cell(c["id"]), code_cell(c["location"]), cell(c["message"]))
-            for c in checks
-        ]
+        rows = [(_STATE[f.status], code_cell(f.id), code_cell(f.where), cell(f.message)) for f in checks]
         parts += [table(("State", "Check", "Location", "Message"), rows), ""]
     return "\n".join(parts)

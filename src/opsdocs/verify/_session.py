@@ -14,6 +14,7 @@ from opsdocs.errors import EnvironmentProblem, OpsdocsError
 from opsdocs.report.finding import Finding
 
 if TYPE_CHECKING:
+    from opsdocs.report.model import Report
     from opsdocs.verify.context import VerifyContext, VerifyOptions
 
 SESSION_KEY = pytest.StashKey["OpsdocsSession"]()
@@ -25,12 +26,12 @@ class OpsdocsSession:
     def __init__(self, options: VerifyOptions, *, ctx: VerifyContext | None = None,
                  on_start: Callable[[int], None] | None = None,
                  on_item: Callable[[list[Finding]], None] | None = None,
-                 on_report: Callable[[dict[str, Any], list[Finding]], None] | None = None) -> None:
+                 on_report: Callable[[Report], None] | None = None) -> None:
         self.options = options
         self.ctx = ctx
         self.on_start = on_start  # the number of selected checks, once collected
         self.on_item = on_item  # one check done: its findings
-        self.on_report = on_report
+        self.on_report = on_report  # the run's one typed Report, once written
         self.findings: list[Finding] = []
         self.started = datetime.now(timezone.utc)
         self._t0 = time.perf_counter()
@@ -123,24 +124,22 @@ class OpsdocsSession:
     def _report(self) -> None:
         from opsdocs.report.json import build_report, current_commit, write_report
         from opsdocs.report.junit import write_junit
-
-        from opsdocs.report.json import mask_findings
         from opsdocs.steps._isolation import status
         from opsdocs.steps.masking import Masker
 
-        # Messages were masked where they were made; every report masks again, in depth, with the run's one
-        # Masker (the credentials and the workflows' secrets set in the environment).
+        # Messages were masked where they were made; the report masks again, in depth, with the run's one
+        # Masker (the credentials and the workflows' secrets set in the environment). Every view reads it.
         masker = self.ctx.masker if self.ctx is not None else Masker.from_env(None, self.options.env)
-        self.findings = mask_findings(self.findings, masker)
         report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
                               duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root),
                               masker=masker, isolation=status().header(),
                               interrupted=bool(getattr(self, "interrupted", False)))
+        self.findings = list(report.findings)
         try:
             if self.options.report:
                 write_report(report, self.options.report)
             if self.options.junit:
-                write_junit(self.findings, self.options.junit)
+                write_junit(report, self.options.junit)
         except OSError as exc:  # a full disk, a folder removed mid-run: one line, no traceback
             self.report_error = EnvironmentProblem(
                 f"cannot write the report: {exc.strerror or exc}", path=exc.filename,
@@ -148,7 +147,7 @@ class OpsdocsSession:
             print(f"opsdocs: {self.report_error}", file=sys.stderr)
             return
         if self.on_report:
-            self.on_report(report, self.findings)
+            self.on_report(report)
 
 
 def _wrangler_version(project: Any) -> str:
