@@ -85,6 +85,20 @@ def test_nightly_workflow_is_pinned_minimal_and_read_only(parcel_tracker: Path) 
     assert sum("secrets." in json.dumps(s) for s in steps) == 1  # the token reaches one step only
 
 
+def test_nightly_workflow_passes_our_own_workflow_rules(parcel_tracker: Path) -> None:
+    # What init writes must not fail the rules it brings (a retired action runtime, an unpinned action).
+    import datetime as dt
+
+    from opsdocs.drift.runtimes import Runtimes
+    from opsdocs.drift.unpinned_action import UnpinnedAction
+
+    _init(parcel_tracker)
+    project = load_project(parcel_tracker)
+    found = [f for rule in (Runtimes(today=dt.date.today()), UnpinnedAction()) for f in rule.check(project, [])
+             if f.where.startswith(WORKFLOW)]
+    assert found == []
+
+
 @pytest.mark.parametrize(("lockfile", "text", "install"), [
     ("package-lock.json", "{}", "npm ci"),
     ("yarn.lock", "# yarn lockfile v1\n", "yarn install --frozen-lockfile"),

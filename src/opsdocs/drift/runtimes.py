@@ -138,11 +138,14 @@ def _ref_major(project: Project, ref: ActionRef) -> str | None:
     if ref.ref and not ref.pinned:
         m = re.match(r"^(v\d+)", ref.ref)
         return m[1] if m else None
-    try:  # the comment is not in the model: read that one line of the workflow
+    try:  # the comment is not in the model: read the workflow's `uses:` line
         lines = (project.root / ref.workflow).read_text(encoding="utf-8").splitlines()
-        m = _COMMENT_VERSION.search(lines[ref.location.line - 1].partition(ref.uses)[2])
-    except (OSError, IndexError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):
         return None
+    # The location is the step's first line, and `name:` or `id:` may come before `uses:`: the first line
+    # from there that holds the reference is the one whose comment names the version.
+    line = next((t for t in lines[max(ref.location.line - 1, 0):] if ref.uses in t), "")
+    m = _COMMENT_VERSION.search(line.partition(ref.uses)[2])
     return m[1] if m else None
 
 
