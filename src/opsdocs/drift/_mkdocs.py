@@ -11,11 +11,12 @@ from typing import Any
 import yaml
 
 from opsdocs.errors import ConfigError
+from opsdocs.project._yaml import BoundedLoader
 
 _NAV_KEY = re.compile(r"^nav\s*:", re.M)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(BoundedLoader):  # aliases bounded
     """Safe, but tolerant of the tags MkDocs configs carry (``!!python/name:``, ``!ENV``): read as None."""
 
 

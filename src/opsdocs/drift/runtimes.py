@@ -17,6 +17,7 @@ from opsdocs import toolchain
 from opsdocs.drift._base import failure
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.noderange import parse_range
+from opsdocs.project._yaml import BoundedLoader
 from opsdocs.project.model import ActionRef, Location, Project, Step, Workflow
 from opsdocs.report.finding import Finding
 from opsdocs.site.pages import RenderedPage
@@ -28,7 +29,7 @@ _COMMENT_VERSION = re.compile(r"#\s*(v\d+)(?:[.\s]|$)")
 
 @lru_cache(maxsize=1)
 def facts() -> dict[str, Any]:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=BoundedLoader)  # noqa: S506 - SafeLoader
     assert isinstance(data, dict)
     return data
 

@@ -2,6 +2,11 @@
 
 GitHub workflows are YAML 1.1 to PyYAML, where a bare ``on`` key is the boolean True; keys keep their
 written text instead, so ``on:`` stays ``"on"``.
+
+``BoundedLoader`` is the one base of every YAML reader (workflows, ``checks/*.yml``, ``mkdocs.yml``,
+data files): aliases that expand to more than ``ALIAS_BOUND`` extra nodes (a "billion laughs" file,
+kilobytes that become 10^9 values for whatever walks them), or an alias inside itself (a cycle), are one
+located error instead of hours of work or a recursion without end.
 """
 
 from __future__ import annotations
@@ -28,7 +33,60 @@ class LineList(list[Any]):
     end: int
 
 
-class _Loader(yaml.SafeLoader):
+ALIAS_BOUND = 100_000  # nodes aliases may add; real workflows reuse a few anchors, never this many
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """SafeLoader whose documents are refused when aliases make them much bigger than written."""
+
+    def compose_document(self) -> yaml.Node | None:
+        node = super().compose_document()  # type: ignore[no-untyped-call]
+        if node is not None:
+            check_expansion(node, self.name)
+        return node
+
+
+def check_expansion(root: yaml.Node, path: str | Path) -> None:
+    """Raise ConfigError at the first node whose alias-expanded size passes the bound, or at a cycle."""
+    sizes: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            open_.discard(key)
+            distinct += 1
+            if sizes[key] - distinct > ALIAS_BOUND:
+                raise _bomb(node, path, f"aliases expand it to more than {ALIAS_BOUND} extra values")
+            continue
+        if key in sizes:
+            continue  # an alias of a node already measured: its size counts again, its work does not
+        if key in open_:
+            raise _bomb(node, path, "an alias refers to the node that contains it (a cycle)")
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _bomb(node: yaml.Node, path: str | Path, what: str) -> ConfigError:
+    mark = node.start_mark
+    return ConfigError(f"YAML refused: {what}", path=str(path), line=mark.line + 1, col=mark.column + 1,
+                       hint="write the values out instead of nesting aliases (&anchor / *alias)")
+
+
+class _Loader(BoundedLoader):
     pass
 
 

@@ -16,6 +16,7 @@ import yaml
 
 from opsdocs._fs import relpath
 from opsdocs.errors import ConfigError
+from opsdocs.project._yaml import BoundedLoader
 from opsdocs.project.model import HealthCheck, Location
 
 __all__ = ["load_health_checks", "SAFE_METHODS"]
@@ -58,7 +59,7 @@ def load_health_checks(path: Path, root: Path) -> tuple[HealthCheck, ...]:
     except FileNotFoundError:
         return ()
     try:
-        doc = yaml.compose(text, Loader=yaml.SafeLoader)
+        doc = yaml.compose(text, Loader=BoundedLoader)  # aliases bounded
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p)

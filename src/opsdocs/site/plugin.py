@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from opsdocs.errors import OpsdocsError
+from opsdocs.project._yaml import BoundedLoader
 from opsdocs.project.model import Project
 
 _EXTENSIONS: dict[str, dict[str, Any]] = {
@@ -37,7 +38,7 @@ class _Options(Config):  # type: ignore[no-untyped-call]
     section = config_options.Type(str, default="Operations")
 
 
-class _IgnoreTags(yaml.SafeLoader):
+class _IgnoreTags(BoundedLoader):  # aliases bounded
     """Our mkdocs.yml read for its nav only: ``!!python/name`` values are not needed."""
 
 
