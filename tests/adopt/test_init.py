@@ -33,8 +33,9 @@ def test_writes_the_three_files_and_says_so(parcel_tracker: Path) -> None:
     docs = load_secret_docs(parcel_tracker / "checks/secrets.yml", "checks/secrets.yml")  # the real loader
     uses = {ref.name for ref in load_project(parcel_tracker).secret_refs}
     assert uses <= set(docs) and "CLOUDFLARE_READONLY_API_TOKEN" in docs
-    token = docs["PARCEL_CF_TOKEN"]
-    assert all(v.startswith("TODO(opsdocs)") for v in (token.purpose, token.rotation, *token.permissions))
+    token, hook = docs["PARCEL_CF_TOKEN"], docs["PARCEL_CHAT_HOOK"]
+    assert token.rotation.startswith("TODO(opsdocs)")  # only a person knows; the rest, see below
+    assert all(v.startswith("TODO(opsdocs)") for v in (hook.purpose, hook.rotation, *hook.permissions))
     assert token.where == "GitHub environment secret: live"
     text = (parcel_tracker / "checks/secrets.yml").read_text()
     lines = (parcel_tracker / ".github/workflows/pipeline.yml").read_text().splitlines()
@@ -83,6 +84,32 @@ def test_nightly_workflow_is_pinned_minimal_and_read_only(parcel_tracker: Path) 
     assert verify["env"]["CLOUDFLARE_API_TOKEN"] == "${{ secrets.CLOUDFLARE_READONLY_API_TOKEN }}"
     assert verify["env"]["OPSDOCS_BASE_URL"] == "https://parcels.example.net"
     assert sum("secrets." in json.dumps(s) for s in steps) == 1  # the token reaches one step only
+
+
+def _secret_docs(root: Path) -> dict:
+    return yaml.safe_load((root / "checks/secrets.yml").read_text())
+
+
+def test_what_the_pipeline_shows_of_a_secret_is_written_out(parcel_tracker: Path) -> None:
+    # The token is handed to a deploy of a Worker with routes and to remote migrations; the account id
+    # only to wrangler's accountId; the chat hook is unknown to the pipeline, so a person must say.
+    _init(parcel_tracker)
+    docs = _secret_docs(parcel_tracker)
+    token, account, hook = docs["PARCEL_CF_TOKEN"], docs["PARCEL_CF_ACCOUNT"], docs["PARCEL_CHAT_HOOK"]
+    assert token["permissions"] == ["Account › Workers Scripts › Edit", "Account › D1 › Edit",
+                                    "Zone › Workers Routes › Edit"]
+    assert "`parcel-tracker-live`" in token["purpose"] and "TODO" in token["rotation"]
+    assert account["permissions"] == ["none: an identifier, not a credential"] and "TODO" not in str(account)
+    assert all("TODO(opsdocs)" in str(hook[k]) for k in ("purpose", "permissions", "rotation"))
+
+
+def test_a_token_that_only_deploys_gets_no_d1_permission(parcel_tracker: Path) -> None:
+    wf = parcel_tracker / ".github/workflows/pipeline.yml"
+    text = wf.read_text()
+    start, end = text.index("  migrate:\n"), text.index("  ship:\n")
+    wf.write_text(text[:start] + text[end:].replace("needs: migrate", "needs: test"))
+    _init(parcel_tracker)
+    assert "Account › D1 › Edit" not in _secret_docs(parcel_tracker)["PARCEL_CF_TOKEN"]["permissions"]
 
 
 def test_nightly_workflow_passes_our_own_workflow_rules(parcel_tracker: Path) -> None:

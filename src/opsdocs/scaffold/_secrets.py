@@ -1,7 +1,9 @@
 """``checks/secrets.yml`` for a project: every secret its workflows and ``secrets.required`` use.
 
 Each entry lists its uses (``file:line``) as comments; what only a person knows (purpose, permissions,
-rotation) is a TODO marker that drift rule ``todo-marker`` keeps failing on until it is written.
+rotation) is a TODO marker that drift rule ``todo-marker`` keeps failing on until it is written. What the
+pipeline itself shows is written out: the account id secret, and a deploy token's least permissions from
+what its lanes run (deploy, remote D1 migrations, routes, Pages).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from opsdocs.project.model import Project
+from opsdocs.project.pipeline import credentials
 from opsdocs.scaffold._marker import TODO, WORKFLOW
 
 # The token the nightly verify workflow (written by init too) reads: only read permissions.
@@ -60,6 +63,72 @@ def required_secrets(project: Project) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass
+class _Known:
+    """What the pipeline itself says of a secret: the wrangler work it is handed to."""
+
+    account: bool = False  # handed to wrangler as the account id
+    deploys: set[str] | None = None  # the Workers (or Pages projects) it deploys, when it is a token
+    d1: bool = False  # ... and applies D1 migrations with it
+    routes: bool = False
+    pages: bool = False
+
+
+def _known(project: Project) -> dict[str, _Known]:
+    """Per secret: what the deploy lanes use it for, so the least permissions can be written for the reader
+    instead of left as a TODO (the same table as the secrets guide, from the same model)."""
+    out: dict[str, _Known] = {}
+    for lane in project.pipeline.lanes:
+        roles = [(lane.deploy.site, True)] + [(m.site, False) for m in lane.migrations]
+        for site, is_deploy in roles:
+            cred = credentials(site)
+            if cred.account:
+                out.setdefault(cred.account, _Known()).account = True
+            if not cred.token:
+                continue
+            known = out.setdefault(cred.token, _Known())
+            known.deploys = known.deploys or set()
+            if is_deploy:
+                known.deploys.add(lane.env.worker_name)
+                known.routes = known.routes or bool(lane.env.routes)
+                known.pages = known.pages or bool(lane.deploy.call and lane.deploy.call.path[:1] == ("pages",))
+            else:
+                known.d1 = True
+    return out
+
+
+def _permissions(known: _Known) -> list[str]:
+    perms = ["Account › Cloudflare Pages › Edit"] if known.pages else ["Account › Workers Scripts › Edit"]
+    if known.d1:
+        perms.append("Account › D1 › Edit")
+    if known.routes:
+        perms.append("Zone › Workers Routes › Edit")
+    return perms
+
+
+def _entry(name: str, known: _Known | None, uses: list[_Use]) -> list[str]:
+    rotation = "  rotation: " + _q(f"{TODO}: how often, who rolls it, how to check the new value")
+    if known and known.account and not known.deploys:
+        return [f"{name}:",
+                "  purpose: " + _q("The Cloudflare account id wrangler acts on (CLOUDFLARE_ACCOUNT_ID): it "
+                                    "identifies the account and grants nothing by itself."),
+                "  permissions:", "    - " + _q("none: an identifier, not a credential"),
+                "  where: " + _q(_where(uses)),
+                "  rotation: " + _q("not rotated: it changes only when the project moves to another account")]
+    if known and known.deploys is not None:
+        does = [f"deploy {', '.join(f'`{w}`' for w in sorted(known.deploys))}"] if known.deploys else []
+        does += ["apply its remote D1 migrations"] if known.d1 else []
+        purpose = f"Cloudflare API token the pipeline uses to {' and to '.join(does)}."
+        perms = _permissions(known) if known.deploys else ["Account › D1 › Edit"]
+        return [f"{name}:", "  purpose: " + _q(purpose), "  permissions:",
+                *("    - " + _q(p) for p in perms), "  where: " + _q(_where(uses)), rotation]
+    return [f"{name}:",
+            "  purpose: " + _q(f"{TODO}: what it lets the job do and why it needs it"),
+            "  permissions:",
+            "    - " + _q(f"{TODO}: the least it needs (for a token: each permission)"),
+            "  where: " + _q(_where(uses)), rotation]
+
+
 def _where(uses: list[_Use]) -> str:
     envs = sorted({u.environment for u in uses if u.environment})
     if envs and all(u.environment for u in uses):
@@ -76,6 +145,7 @@ def _q(text: str) -> str:
 def render_secrets(project: Project) -> str:
     uses = _uses(project)
     uses.setdefault(READONLY_TOKEN, []).append(_Use(f"{WORKFLOW} (the nightly verify)", None))
+    known = _known(project)
     blocks = [_HEADER]
     for name in sorted(uses):
         lines = [f"# used at {u.where}" for u in uses[name]]
@@ -89,11 +159,6 @@ def render_secrets(project: Project) -> str:
                       "  where: " + _q("GitHub repository secret"),
                       "  rotation: " + _q(f"{TODO}: how often, who rolls it, how to check the new value")]
         else:
-            lines += [f"{name}:",
-                      "  purpose: " + _q(f"{TODO}: what it lets the job do and why it needs it"),
-                      "  permissions:",
-                      "    - " + _q(f"{TODO}: the least it needs (a Cloudflare token: each permission)"),
-                      "  where: " + _q(_where(uses[name])),
-                      "  rotation: " + _q(f"{TODO}: how often, who rolls it, how to check the new value")]
+            lines += _entry(name, known.get(name), uses[name])
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
