@@ -62,6 +62,10 @@ class Sandbox:
         self._tools = tools
         self._keep = keep  # for debugging a drill: leave the directory behind
         self._tmp: Path | None = None
+        # A monorepo's migrations_dir may leave the project (../../packages/db/drizzle): the copy then
+        # mirrors the repository from its root down, so that relative path means the same in the sandbox.
+        self._base = _copy_base(project)
+        self._base_rel = project.root.resolve().relative_to(self._base)
         self._modules: Path | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -97,11 +101,18 @@ class Sandbox:
         """The copy of the project root: steps run here."""
         if self._tmp is None:
             raise RuntimeError("Sandbox used outside its `with` block")
-        return self._tmp / "project"
+        return self._tmp / "project" / self._base_rel
 
     @property
     def home(self) -> Path:
-        return self.root.parent / "home"
+        return self._top / "home"
+
+    @property
+    def _top(self) -> Path:
+        """The sandbox's own folder: the copy, home, shims and the broker's socket are all in it."""
+        if self._tmp is None:
+            raise RuntimeError("Sandbox used outside its `with` block")
+        return self._tmp
 
     @property
     def state_dir(self) -> Path:
@@ -111,7 +122,7 @@ class Sandbox:
     @property
     def shims(self) -> Path:
         """``npx``/``pnpm``/``yarn``/``bunx`` stand-ins that run only this sandbox's wrangler (read-only)."""
-        return self.root.parent / "shims"
+        return self._top / "shims"
 
     @property
     def toolchain(self) -> Toolchain:
@@ -125,11 +136,11 @@ class Sandbox:
     @property
     def broker_shims(self) -> Path:
         """A remote-read block's ``wrangler``/``curl``/``opsdocs``: clients of the credential broker (read-only)."""
-        return self.root.parent / "broker-shims"
+        return self._top / "broker-shims"
 
     @property
     def broker_socket(self) -> Path:
-        return self.root.parent / "broker.sock"
+        return self._top / "broker.sock"
 
     def env(self, *, remote: bool = False) -> dict[str, str]:
         """The environment of a step. Never a credential: in a remote-read block (``remote=True``) only the
@@ -167,7 +178,7 @@ class Sandbox:
 
     def _broker(self, masker: Masker, timeout_s: float) -> Broker:
         programs = program_table(self.toolchain.argv())
-        return Broker(self.broker_socket, root=self.root.parent, masker=masker, timeout_s=timeout_s,
+        return Broker(self.broker_socket, root=self._top, masker=masker, timeout_s=timeout_s,
                       refusal=lambda argv: argv_refusal("remote-read", argv, self.project), programs=programs,
                       env=self.env(), isolate=self.isolate)
 
@@ -176,7 +187,8 @@ class Sandbox:
         assert self._tmp is not None, "Sandbox used outside its `with` block"
         keep = [self._modules] if self._modules is not None else []
         keep += [self.shims, self.broker_shims]  # bound read-only over the writable sandbox: a step cannot replace them
-        hide = [p for p in (self.project.root, CHECKOUT_ROOT) if not _contains(p, self._tmp)]
+        checkouts = (self.project.root, self._base, CHECKOUT_ROOT)
+        hide = [p for p in checkouts if not _contains(p, self._tmp)]
         return _isolation.wrap(argv, cwd=cwd or self.root, writable=[self._tmp], offline=offline, keep=keep,
                                hide=hide)
 
@@ -208,7 +220,20 @@ class Sandbox:
         tools.shim_dir(self.shims)  # `node` and `wrangler` themselves: the toolchain's pair
 
     def _copy(self, path: Path) -> None:
-        copy_into(path, self.project.root, self.root)
+        copy_into(path, self._base, self._top / "project")
+
+
+def _copy_base(project: Project) -> Path:
+    """The project root, or the repository root when a migrations folder lies outside the project but in it."""
+    root = project.root.resolve()
+    repo = project.repo_root.resolve() if project.repo_root is not None else None
+    config_dir = project.wrangler.path.parent
+    for db in project.databases:
+        where = (config_dir / db.migrations_dir).resolve()
+        if not where.is_relative_to(root) and repo is not None and where.is_relative_to(repo) \
+                and root.is_relative_to(repo):
+            return repo
+    return root
 
 
 def _contains(parent: Path, child: Path) -> bool:
