@@ -41,6 +41,8 @@ def register(sub: Any) -> None:
     p.add_argument("--build", action="store_true",
                    help="when the config's main is a build output not built yet (OpenNext), run the project's "
                         "build script from package.json first")
+    p.add_argument("--no-cache", action="store_true",
+                   help="rehearse every page, reusing nothing from .opsdocs/cache/rehearsals.json (the nightly run)")
     p.set_defaults(handler=run)
 
 
@@ -66,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     def on_report(report: Report) -> None:
         state["report"] = report
         reporter.finish(report)
+        _say_reused(ctx)
         emit_github(report)
 
     session = OpsdocsSession(options, ctx=ctx, on_start=lambda n: reporter.start(total=n), on_item=on_item,
@@ -110,10 +113,34 @@ def _context(args: argparse.Namespace) -> tuple[Any, Any]:
     ctx = VerifyContext(options, project=project, pages=pages)
     try:
         ctx.runbooks  # a page's bad block is an input error too: parsed once, here
+        if not getattr(args, "no_cache", False):
+            _enable_cache(ctx)
     except BaseException:
         ctx.close()
         raise
     return options, ctx
+
+
+def _say_reused(ctx: Any) -> None:
+    from opsdocs.verify._cache import cache_of
+
+    cache = cache_of(ctx)
+    if cache is not None and cache.reused:
+        when = sorted(set(cache.reused.values()))
+        print(f"opsdocs: reused the passing rehearsals of {len(cache.reused)} unchanged page(s) "
+              f"(recorded {when[0]}{f' to {when[-1]}' if len(when) > 1 else ''}); --no-cache re-runs them",
+              file=sys.stderr)
+
+
+def _enable_cache(ctx: Any) -> None:
+    """Reuse unchanged pages' passing rehearsals; without a usable toolchain the preflight says why later."""
+    from opsdocs.errors import EnvironmentProblem
+    from opsdocs.verify._cache import RehearsalCache, enable
+
+    try:
+        enable(ctx, RehearsalCache.for_run(ctx))
+    except EnvironmentProblem:
+        pass
 
 
 def _workers() -> int:

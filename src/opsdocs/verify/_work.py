@@ -42,9 +42,21 @@ def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
     from opsdocs.steps.run import run_runbook
     from opsdocs.steps.sandbox import Sandbox
 
+    from opsdocs.verify._cache import cache_of
+
     runbook = next(rb for rb in runbooks(ctx) if rb.page == page)
+    cache = cache_of(ctx)
+    # remote-read steps that really run (a token is set) read live state: such a page is never cached.
+    remote = ctx.options.remote_enabled and any(step.mode == "remote-read" for step in runbook.steps)
+    reused = cache.get(runbook, remote_steps=remote) if cache is not None else None
+    if reused is not None:
+        return reused
+    start = time.perf_counter()
     with Sandbox(ctx.project) as sandbox:
-        return run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
+        findings = run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
+    if cache is not None:
+        cache.put(runbook, findings, time.perf_counter() - start, remote_steps=remote)
+    return findings
 
 
 def _static(ctx: VerifyContext) -> list[Finding]:

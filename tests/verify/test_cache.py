@@ -1,0 +1,86 @@
+"""Incremental verify on a tiny real project: unchanged pages reuse their passing rehearsal, an edited page
+or project input re-runs, a failure is never reused, a tampered entry cannot turn a failure green."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from verify_helpers import run_opsdocs
+
+_MKDOCS = "site_name: t\ndocs_dir: docs\nstrict: true\nnav:\n  - a.md\n  - b.md\n"
+
+
+def _page(text: str, expect: str) -> str:
+    return f'# Page\n\n```{{.bash title="step" data-mode="rehearse" data-expect="{expect}"}}\n{text}\n```\n'
+
+
+def _setup(make_project, tmp_path: Path, b_expect: str = "bee") -> tuple[Path, Path]:
+    root = make_project()
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text(_MKDOCS)
+    (site / "docs" / "a.md").write_text(_page("echo ay; ls migrations", "ay"))
+    (site / "docs" / "b.md").write_text(_page("echo bee", b_expect))
+    return root, site
+
+
+def _verify(root: Path, site: Path, tmp_path: Path, *extra: str) -> tuple[int, dict, str]:
+    report = tmp_path / "r.json"
+    proc = run_opsdocs("verify", "--plain", "--root", str(root), "--site-root", str(site), "-m", "runbook",
+                       "--report", str(report), *extra)
+    return proc.returncode, json.loads(report.read_text()), proc.stderr
+
+
+def _reused(report: dict) -> dict[str, bool]:
+    return {c["path"]: "(reused:" in c["message"] for c in report["checks"] if c["id"].startswith("runbook:")}
+
+
+def test_unchanged_pages_are_reused_and_edits_rerun(make_project, tmp_path: Path) -> None:
+    root, site = _setup(make_project, tmp_path)
+    code, first, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(first) == {"docs/a.md": False, "docs/b.md": False}
+
+    code, second, err = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(second) == {"docs/a.md": True, "docs/b.md": True}
+    assert "reused the passing rehearsals of 2 unchanged page(s)" in err
+
+    (site / "docs" / "b.md").write_text(_page("echo bee; echo again", "again"))  # one page edited
+    code, third, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(third) == {"docs/a.md": True, "docs/b.md": False}
+
+    (root / "migrations" / "0002_more.sql").write_text("CREATE TABLE u (id INTEGER);\n")  # a project input
+    code, fourth, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(fourth) == {"docs/a.md": False, "docs/b.md": False}
+
+    code, full, _ = _verify(root, site, tmp_path, "--no-cache")
+    assert code == 0 and _reused(full) == {"docs/a.md": False, "docs/b.md": False}
+
+
+def test_a_failure_is_never_reused_and_a_tampered_entry_is_ignored(make_project, tmp_path: Path) -> None:
+    root, site = _setup(make_project, tmp_path, b_expect="not what it prints")
+    code, first, _ = _verify(root, site, tmp_path)
+    assert code == 1
+    cache = root / ".opsdocs" / "cache" / "rehearsals.json"
+    entries = json.loads(cache.read_text())["pages"]
+    assert "findings" not in entries["docs/b.md"] and "findings" in entries["docs/a.md"]
+
+    # Poison: give the failing page the passing entry of the other page, under any key we like.
+    forged = dict(entries["docs/a.md"])
+    entries["docs/b.md"] = forged
+    cache.write_text(json.dumps({"format": 1, "pages": entries}))
+    code, second, _ = _verify(root, site, tmp_path)
+    assert code == 1
+    (b,) = [c for c in second["checks"] if c["id"].startswith("runbook:docs/b.md")]
+    assert b["status"] == "failed" and "(reused:" not in b["message"]
+
+    # b's own findings marked passed, under a key made from other inputs (a's): the key decides, b re-runs.
+    # (A writer who recomputes b's true key could forge a pass: the cache is trusted as far as who writes
+    # it, which is why CI restores it only from the default branch; see verify/_cache.py.)
+    entries = json.loads(cache.read_text())["pages"]
+    entries["docs/b.md"] = {**forged, "key": entries["docs/a.md"]["key"]}
+    failed = [c for c in first["checks"] if c["id"].startswith("runbook:docs/b.md")]
+    entries["docs/b.md"]["findings"] = [{**f, "status": "passed"} for f in failed]
+    cache.write_text(json.dumps({"format": 1, "pages": entries}))
+    code, third, _ = _verify(root, site, tmp_path)
+    assert code == 1 and not any("(reused:" in c["message"] for c in third["checks"] if "b.md" in c["id"])
