@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from opsdocs.errors import OpsdocsError
 
 # Subcommand modules, in --help order.
-_MODULES = ("_init", "_build", "_health", "_verify", "_run")
+_MODULES = ("_init", "_build", "_health", "_verify", "_run", "_report")
 
 _EPILOG = """\
 The project is the nearest folder at or above the current one that holds a wrangler config

@@ -43,6 +43,9 @@ def register(sub: Any) -> None:
                         "build script from package.json first")
     p.add_argument("--no-cache", action="store_true",
                    help="rehearse every page, reusing nothing from .opsdocs/cache/rehearsals.json (the nightly run)")
+    p.add_argument("--shard", default=None, metavar="I/N",
+                   help="run only shard I of N (a CI matrix job): pages balanced by their recorded times, the "
+                        "global checks in shard 1; join the reports with `opsdocs report merge`")
     p.set_defaults(handler=run)
 
 
@@ -56,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
 
     install_interrupt_handlers()  # here, on the main thread: the work itself starts in a thread pool
 
+    if getattr(args, "shard", None):
+        from opsdocs.verify._shard import parse_shard
+
+        args.shard = parse_shard(args.shard)  # a bad I/N is one line, before anything loads
     options, ctx = _context(args)
     reporter = ConsoleReporter(force_plain=True if args.plain else None)
     state: dict[str, Any] = {}
@@ -81,7 +88,12 @@ def run(args: argparse.Namespace) -> int:
             argv += ["-k", args.keyword]
         if args.markexpr:
             argv += ["-m", args.markexpr]
-        code = pytest.main(argv, plugins=[session])
+        plugins: list[Any] = [session]
+        if args.shard:
+            from opsdocs.verify._shard import ShardPlugin
+
+            plugins.append(ShardPlugin(ctx, args.shard))
+        code = pytest.main(argv, plugins=plugins)
     return _exit_code(session, int(code), state.get("report"))
 
 

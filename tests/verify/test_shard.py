@@ -1,0 +1,82 @@
+"""Shards on a tiny real project: each check runs in exactly one shard, the split is balanced and the
+same in every job, and the merged report equals the unsharded one apart from timings (and order within a
+status: the shards' checks are concatenated)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from opsdocs.verify._shard import assign, parse_shard
+from opsdocs.errors import ConfigError
+from verify_helpers import run_opsdocs
+
+_PAGES = {"a.md": ["echo a1", "echo a2", "echo a3"], "b.md": ["echo b1"], "c.md": ["echo c1", "echo c2"],
+          "d.md": ["echo d1"]}
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    nav = "".join(f"  - {name}\n" for name in _PAGES)
+    (site / "mkdocs.yml").write_text(f"site_name: t\ndocs_dir: docs\nstrict: true\nnav:\n{nav}")
+    for name, steps in _PAGES.items():
+        blocks = "".join(f'```{{.bash title="s" data-mode="rehearse" data-expect="{s[5:]}"}}\n{s}\n```\n\n'
+                         for s in steps)
+        (site / "docs" / name).write_text(f"# {name}\n\n{blocks}")
+    return site
+
+
+def _run(root: Path, site: Path, report: Path, *extra: str) -> dict:
+    proc = run_opsdocs("verify", "--plain", "--no-cache", "--root", str(root), "--site-root", str(site),
+                       "--report", str(report), *extra)
+    assert proc.returncode in (0, 1), proc.stderr
+    return json.loads(report.read_text())
+
+
+def _normal(report: dict) -> tuple:
+    checks = sorted(({k: v for k, v in c.items() if k != "duration_s"} for c in report["checks"]),
+                    key=lambda c: json.dumps(c, sort_keys=True))
+    header = {k: v for k, v in report.items() if k not in ("checks", "started_at", "duration_s")}
+    return header, checks
+
+
+def test_merged_shards_equal_the_unsharded_run(make_project, tmp_path: Path) -> None:
+    root, site = make_project(), _site(tmp_path)
+    whole = _run(root, site, tmp_path / "whole.json")
+    shards = [_run(root, site, tmp_path / f"s{i}.json", "--shard", f"{i}/3") for i in (1, 2, 3)]
+    ids = [{c["id"] for c in s["checks"]} for s in shards]
+    assert all(ids) and not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])  # each check once
+    pages = [{c["path"] for c in s["checks"] if c["id"].startswith("runbook:")} for s in shards]
+    assert pages[1] and pages[2]  # the pages really were spread
+    assert all(not c["id"].startswith("runbook:") or c["path"] in pages[0] for c in shards[0]["checks"])
+    assert {c["kind"] for s in shards[1:] for c in s["checks"]} == {"runbook"}  # globals only in shard 1
+
+    proc = run_opsdocs("report", "merge", *(str(tmp_path / f"s{i}.json") for i in (1, 2, 3)),
+                       "--report", str(tmp_path / "merged.json"), "--junit", str(tmp_path / "merged.xml"))
+    assert proc.returncode == (1 if whole["summary"]["failed"] else 0), proc.stderr
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert _normal(merged) == _normal(whole)
+    assert (tmp_path / "merged.xml").read_text().count("<testcase") == len(whole["checks"])
+
+
+def test_merge_refuses_a_shard_twice(make_project, tmp_path: Path) -> None:
+    root, site = make_project(), _site(tmp_path)
+    _run(root, site, tmp_path / "s1.json", "--shard", "2/2", "-m", "runbook")
+    proc = run_opsdocs("report", "merge", str(tmp_path / "s1.json"), str(tmp_path / "s1.json"),
+                       "--report", str(tmp_path / "m.json"))
+    assert proc.returncode == 2 and "is in two reports" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_split_is_longest_first_and_deterministic() -> None:
+    weights = {"a": 9.0, "b": 5.0, "c": 4.0, "d": 3.0, "e": 1.0}
+    assert assign(weights, 2) == {"a": 1, "b": 2, "c": 2, "d": 1, "e": 2}
+    assert assign(dict(reversed(list(weights.items()))), 2) == assign(weights, 2)
+
+
+@pytest.mark.parametrize("text", ["0/2", "3/2", "1", "a/b", "1/0"])
+def test_a_bad_shard_is_one_line(text: str) -> None:
+    with pytest.raises(ConfigError, match="is not I/N"):
+        parse_shard(text)
