@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from opsdocs.project.model import Project
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 Build = Callable[..., Project]
 

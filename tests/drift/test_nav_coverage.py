@@ -7,6 +7,7 @@ from drift_helpers import Build
 
 from opsdocs.drift.nav_coverage import GUIDES, NavCoverage
 from opsdocs.errors import ConfigError
+from opsdocs.project.load import load_project, watch_paths
 
 GUIDE_FILES = {f"docs/{g}": "# Guide\n" for g in GUIDES}
 MKDOCS = """\
@@ -83,19 +84,27 @@ def test_without_a_nav_mkdocs_lists_every_docs_page_but_not_runbooks(build: Buil
     ("def on_files(files, config):\n    return files\n", False),
 ])
 def test_a_hook_that_adds_the_runbooks_covers_them(build: Build, hook: str, covered: bool) -> None:
-    mkdocs = "site_name: demo\nhooks:\n  - hooks/missing.py\n  - hooks/site.py\nnav:\n  - index.md\n"
-    project = build({**GUIDE_FILES, "mkdocs.yml": mkdocs, "hooks/site.py": hook, "runbooks/drill.md": "x",
-                     "hooks/binary.py": ""})
-    (project.root / "hooks" / "binary.py").write_bytes(b"\xff\xfe runbooks")
+    mkdocs = "site_name: demo\nhooks:\n  - hooks/missing.py\n  - hooks/binary.py\n  - hooks/site.py\nnav:\n  - index.md\n"
+    project = build({**GUIDE_FILES, "mkdocs.yml": mkdocs, "hooks/site.py": hook, "runbooks/drill.md": "x"})
     locations = [f.where for f in NavCoverage().check(project, []) if f.id.endswith("runbooks/drill.md")]
-    assert locations == ([] if covered else ["mkdocs.yml:5"])
+    assert locations == ([] if covered else ["mkdocs.yml:6"])
 
 
 def test_an_unreadable_hook_does_not_cover(build: Build) -> None:
     mkdocs = "site_name: demo\nhooks: [hooks/binary.py]\nnav:\n  - index.md\n"
     project = build({**GUIDE_FILES, "mkdocs.yml": mkdocs, "runbooks/drill.md": "x", "hooks/binary.py": ""})
+    assert project.site is not None and project.site.hook_sources == ("",)
     (project.root / "hooks" / "binary.py").write_bytes(b"\xff\xfe runbooks")
+    project = load_project(project.root, site_root=project.root)  # the hook changed: the loader reads it again
+    assert project.site is not None and project.site.hook_sources == ()
     assert "drift:nav-coverage:runbooks/drill.md" in [f.id for f in NavCoverage().check(project, [])]
+
+
+def test_the_loader_records_the_site_config_and_hooks_it_read(build: Build) -> None:
+    mkdocs = "site_name: demo\nhooks: [hooks/site.py]\n"
+    project = build({**GUIDE_FILES, "mkdocs.yml": mkdocs, "hooks/site.py": "x = 1\n"})
+    assert {project.root / "mkdocs.yml", project.root / "hooks" / "site.py"} <= set(project.read_paths)
+    assert set(project.read_paths) <= set(watch_paths(project.root))
 
 
 def test_no_mkdocs_yml(build: Build) -> None:
@@ -111,8 +120,8 @@ def test_no_mkdocs_yml(build: Build) -> None:
     ("- just a list\n", "mkdocs.yml:1: must be a mapping of settings; start with `site_name:`"),
 ])
 def test_a_broken_mkdocs_yml_is_a_located_error(build: Build, text: str, expected: str) -> None:
-    with pytest.raises(ConfigError) as err:
-        NavCoverage().check(build({**GUIDE_FILES, "mkdocs.yml": text}), [])
+    with pytest.raises(ConfigError) as err:  # read as input, with the rest of the project: before any check
+        build({**GUIDE_FILES, "mkdocs.yml": text})
     assert str(err.value).startswith(expected)
 
 
@@ -120,7 +129,7 @@ def test_an_unreadable_mkdocs_yml_is_a_located_error(build: Build) -> None:
     project = build(GUIDE_FILES)
     (project.root / "mkdocs.yml").write_bytes(b"site_name: \xff\n")
     with pytest.raises(ConfigError) as err:
-        NavCoverage().check(project, [])
+        load_project(project.root, site_root=project.root)
     assert str(err.value).startswith("mkdocs.yml: cannot read: ")
     assert str(err.value).endswith("; check the file is UTF-8 YAML")
 

@@ -15,7 +15,7 @@ from opsdocs.drift import RULES, rule, run_rules
 from opsdocs.errors import OpsdocsError
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 EXPECTED = ["undocumented-secret", "unused-secret-doc", "undescribed-environment", "env-missing-bindings",
             "pipeline-order", "migrations-dir", "drizzle-journal", "remote-sql-traps", "literal-config-value",

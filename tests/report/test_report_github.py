@@ -2,7 +2,6 @@ import dataclasses
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 from opsdocs.report import Finding, Report, annotations, emit_github, step_summary
 from opsdocs.project.model import Location

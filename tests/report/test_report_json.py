@@ -21,7 +21,6 @@ from opsdocs.project.model import Location
 from opsdocs._fs import atomic_write_text
 from opsdocs.report._schema import report_schema, validate
 from opsdocs.report.finding import Kind, Status
-from opsdocs.steps.masking import Masker
 
 GUIDES_DOCS = Path(__file__).resolve().parents[2] / "src" / "opsdocs" / "guides" / "docs"
 

@@ -44,8 +44,17 @@ def test_undefined_variable_names_page_and_line(tmp_path: Path) -> None:
     assert build.code == 2
     assert build.stderr.strip().splitlines() == [
         "opsdocs: docs/broken.md:6:25: undefined variable 'nope'; "
-        "the variables and macros pages can use are listed in src/opsdocs/site/macros.py"
+        "see the variables and macros pages can use with `python -m pydoc opsdocs.site.macros`"
     ]
+
+
+def test_a_page_with_front_matter_names_its_own_line_in_the_build(tmp_path: Path) -> None:
+    """The build reads each page once (the hook) and still counts the front matter's lines."""
+    page = "---\ntitle: Broken\ntags: [a]\n---\n# Broken\n\n{{ nope }}\n"
+    config = make_site(tmp_path / "s", {"index.md": "# ok\n", "broken.md": page})
+    build = run_build("--config-file", str(config), site=tmp_path / "out")
+    assert build.code == 2
+    assert build.stderr.strip().splitlines()[0].startswith("opsdocs: docs/broken.md:7:")
 
 
 def test_bad_attribute_and_syntax_errors_have_lines(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 class Rule(Protocol):

@@ -8,7 +8,7 @@ from opsdocs.claims import find_markers, load_sources
 from opsdocs.drift._base import failure
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 class ClaimSource:

@@ -10,7 +10,7 @@ from opsdocs.drift._base import failure
 from opsdocs.project.migrations import JOURNAL, journal_tags
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 class DrizzleJournal:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from opsdocs.drift._base import failure, word_pattern
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 # Names wrangler itself reads from the environment: fixed by wrangler, not by this project's config.
 WRANGLER_ENV_VARS = frozenset({"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_KEY",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from opsdocs.drift._base import failure
 from opsdocs.project.model import D1Database, Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 def _numbering(db: D1Database) -> list[tuple[str, Location, str]]:

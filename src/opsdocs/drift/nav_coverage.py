@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from opsdocs.drift._base import failure
-from opsdocs.drift._mkdocs import MkdocsConfig, load_mkdocs
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 GUIDES = ("index.md", "runbook.md", "secrets.md", "rollback.md", "troubleshooting.md", "migrations.md",
           "workflow.md", "environments.md")
@@ -21,16 +20,6 @@ def _markdown(directory: Path) -> list[str]:
         return []
     pages = (p.relative_to(directory).as_posix() for p in directory.rglob("*.md"))
     return sorted(p for p in pages if not any(part.startswith(".") for part in p.split("/")))
-
-
-def _hook_adds(config: MkdocsConfig, folder: str) -> bool:
-    for hook in config.hooks:
-        try:
-            if folder in hook.read_text(encoding="utf-8"):
-                return True
-        except (OSError, UnicodeDecodeError):
-            continue
-    return False
 
 
 class NavCoverage:
@@ -48,17 +37,17 @@ class NavCoverage:
     )
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
-        site, docs = project.docs_dir.parent, project.docs_dir.name
+        docs = project.docs_dir.name
         out = [
             failure(self.id, f"{docs}/{guide}", f"{docs}/{guide}",
                     f"the guide {docs}/{guide} does not exist; create it and add it to the nav")
             for guide in GUIDES
             if not (project.docs_dir / guide).is_file()
         ]
-        if not (site / "mkdocs.yml").is_file():
+        config = project.site  # the site's mkdocs.yml, read by the loader with every other input
+        if config is None:
             return [*out, failure(self.id, "mkdocs.yml", "mkdocs.yml",
                                   "there is no mkdocs.yml beside docs/, so there is no site to navigate")]
-        config = load_mkdocs(site / "mkdocs.yml", "mkdocs.yml")
         listed = config.nav or frozenset()
         unlisted = [f"{docs}/{p}" for p in _markdown(project.docs_dir)
                     if config.nav is not None and p not in listed and not config.is_ignored(p)]
@@ -66,7 +55,7 @@ class NavCoverage:
         runbooks = [f"{folder}/{p}" for p in _markdown(project.runbooks_dir)]
         if any(p.startswith(f"{folder}/") for p in listed):  # the nav lists runbooks: it must list all
             unlisted += [p for p in runbooks if p not in listed]
-        elif not _hook_adds(config, folder):
+        elif not config.hooks_mention(folder):
             unlisted += runbooks
         at = Location(config.relpath, config.nav_line)
         return out + [

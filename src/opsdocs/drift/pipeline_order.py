@@ -8,7 +8,7 @@ from opsdocs.drift._base import failure
 from opsdocs.project.model import Job, Location, Project
 from opsdocs.project.pipeline import Lane, upstream
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 class PipelineOrder:

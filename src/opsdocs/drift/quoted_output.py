@@ -9,7 +9,7 @@ from opsdocs.drift._base import failure
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 from opsdocs import toolchain
 
 

@@ -29,7 +29,7 @@ from opsdocs.drift.unused_secret_doc import UnusedSecretDoc
 from opsdocs.drift.workflow_database import WorkflowDatabase
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 RULES: tuple[Rule, ...] = (
     UndocumentedSecret(),

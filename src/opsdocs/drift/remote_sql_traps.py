@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from opsdocs.drift._base import failure
 from opsdocs.project.model import Location, Migration, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 LIMIT = 100_000  # bytes per statement (https://developers.cloudflare.com/d1/platform/limits/)
 _TRANSACTION = re.compile(r"^(BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?|COMMIT(\s+TRANSACTION)?|"

@@ -8,7 +8,7 @@ from opsdocs.drift._base import failure
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
 from opsdocs.runmode.readiness import check_readiness
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 class RollbackReadiness:

@@ -20,7 +20,7 @@ from opsdocs.noderange import parse_range
 from opsdocs.project._yaml import BoundedLoader
 from opsdocs.project.model import ActionRef, Location, Project, Step, Workflow
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "runtimes.yml"
 _EXPR = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")

@@ -9,7 +9,7 @@ from opsdocs.drift._base import failure
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.scaffold import TODO
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 def _files(project: Project) -> list[tuple[str, Path]]:

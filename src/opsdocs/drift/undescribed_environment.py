@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from opsdocs.drift._base import failure, find_page, word_pattern
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 GUIDE = "environments.md"
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from opsdocs.drift._base import failure
 from opsdocs.project.model import ActionRef, Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 def _needs_pin(ref: ActionRef) -> bool:

@@ -8,7 +8,7 @@ from opsdocs.drift._base import failure
 from opsdocs.project._calls import WranglerCall
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 
 class WorkflowDatabase:

@@ -139,9 +139,15 @@ class _Scripts:
         return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
 
 
+def _report_inputs(root: Path) -> list[Path]:
+    """The last report (the status page), even before there is one: the memo key sees it appear."""
+    return [root / ".opsdocs" / "report.json"]
+
+
 @lru_cache(maxsize=8)
 def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> Project:
     from opsdocs.project.checks import load_health_checks
+    from opsdocs.project.site_config import load_site_config
 
     wrangler = load_wrangler(find_config(root), root)
     repo = repo_root(root)
@@ -154,8 +160,13 @@ def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> P
     pipeline = build_pipeline(workflows, wrangler, steps, config_dir(wrangler, here))
     package = scripts.package(config_dir(wrangler, here))
     main = wrangler.path.parent / wrangler.main if wrangler.main else None
+    site = load_site_config(site_root)
     read = [wrangler.path, workflows_dir, *(wf.path for wf in workflows), checks_dir,
-            checks_dir / "secrets.yml", checks_dir / "health.yml", *scripts.read, *wrangler.read_paths]
+            checks_dir / "secrets.yml", checks_dir / "health.yml", *scripts.read, *wrangler.read_paths,
+            # the site's config and hooks; without one, its folder (creating mkdocs.yml changes it)
+            *([site_root / "mkdocs.yml", *site.read_paths] if site else [site_root]),
+            # the last report (the status page): a new one makes a new Project and a rebuild under serve
+            *_report_inputs(root)]
     return Project(
         root=root,
         wrangler=wrangler,
@@ -167,8 +178,10 @@ def _load(root: Path, site_root: Path, _sig: tuple[tuple[str, float], ...]) -> P
         checks_dir=checks_dir,
         pipeline=pipeline,
         # `main` even when absent: building it must make the next load see it
-        read_paths=tuple(dict.fromkeys([*(p for p in read if p.exists()), *([main] if main else [])])),
+        read_paths=tuple(dict.fromkeys([*(p for p in read if p.exists()), *([main] if main else []),
+                                         *_report_inputs(root)])),
         repo_root=repo,
         package_json=package,
         missing_build=missing_build(wrangler.path.parent, wrangler.main, package, repo),
+        site=site,
     )

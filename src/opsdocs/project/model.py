@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from opsdocs.project.site_config import MkdocsConfig
     from opsdocs.project.pipeline import Pipeline
 
 
@@ -281,6 +282,12 @@ class Project:
     repo_root: Path | None = None  # the folder holding .github/workflows (root or an ancestor)
     package_json: dict[str, Any] = field(default_factory=dict, repr=False)  # the config folder's
     missing_build: Any = None  # a MissingBuild when `main` is a build output not built yet
+    site: MkdocsConfig | None = None  # the site's mkdocs.yml, its hooks' text; None without one
+
+    @property
+    def report_path(self) -> Path:
+        """Where ``opsdocs verify`` writes its report by default, which the status page shows."""
+        return self.root / ".opsdocs" / "report.json"
 
     @property
     def databases(self) -> tuple[D1Database, ...]:

@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from markdown.extensions.toc import slugify
 
 from opsdocs.errors import PageError
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 from opsdocs.steps import Step, parse_page
 
 __all__ = ["Procedure", "find_procedure", "list_procedures", "match_procedures"]

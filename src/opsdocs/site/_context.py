@@ -99,7 +99,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "jobs_table": lambda: _tables.jobs_table(project),
         "pipeline_mermaid": lambda direction="LR": _mermaid.pipeline_mermaid(project, direction),
         "health_checks_table": lambda: _sections.health_checks_table(project),
-        "status": lambda: _sections.status(project),
+        "status": _sections.status_macro(project),
         "drift_rules": lambda level=2: _sections.drift_rules(level),
         "code": _tables.code,
         "claim": claim_macro(sources),  # {{ claim("source-id") }} after a sentence: its linked sources

@@ -19,7 +19,7 @@ from jinja2.exceptions import UndefinedError
 
 from opsdocs.errors import OpsdocsError, PageError
 
-_HINT = "the variables and macros pages can use are listed in src/opsdocs/site/macros.py"
+_HINT = "see the variables and macros pages can use with `python -m pydoc opsdocs.site.macros`"
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
 _BUG = ": this is a bug in opsdocs, please report it with this line"
 _NO_ATTRIBUTE = re.compile(r"^'([^']+)' has no attribute '([^']+)'$")

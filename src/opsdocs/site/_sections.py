@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 
 from opsdocs.errors import PageError
 from opsdocs.project.model import Project
@@ -47,22 +47,29 @@ def health_checks_table(project: Project) -> str:
     return table(("Check", "Request", "Expects", "Latency budget", "Retries", "Declared at"), rows)
 
 
-def status(project: Project) -> str:
-    """The last ``opsdocs verify`` report (``<root>/.opsdocs/report.json``) as Markdown."""
-    from opsdocs.report.json import read_report
-    from opsdocs.report.status import render_status_markdown
+def status_macro(project: Project) -> Callable[[], str]:
+    """``status()``: the last ``opsdocs verify`` report as Markdown. The report is input like the rest:
+    read (and parsed into the typed Report) once per loaded Project, whose read paths include it, so a
+    new report makes a new Project (the memo key) and ``serve`` rebuilds (its watch list)."""
+    rendered: list[str] = []
 
-    return render_status_markdown(read_report(project.root / ".opsdocs" / "report.json"))
+    def status() -> str:
+        if not rendered:
+            from opsdocs.report.json import read_report
+            from opsdocs.report.status import render_status_markdown
+
+            rendered.append(render_status_markdown(read_report(project.report_path)))
+        return rendered[0]
+
+    return status
 
 
 def drift_rules(level: int = 2) -> str:
     """Every registered drift rule: id (as a heading, so findings can link to it), title, paragraph."""
-    try:
-        registry = importlib.import_module("opsdocs.drift.registry")
-        rules = registry.RULES
-    except (ImportError, AttributeError) as exc:
-        raise PageError(f"cannot list the drift rules: {exc}",
-                        hint="opsdocs.drift.registry must import and define RULES") from None
+    # The site documents the checks: site -> drift is the one direction (drift reads pages from the model,
+    # never from the site). Imported here so that rendering a page without this macro does not load the rules.
+    from opsdocs.drift.registry import RULES as rules
+
     if not rules:
         raise PageError("opsdocs.drift.registry.RULES is empty", hint="register the rules in RULES")
     hashes = "#" * level

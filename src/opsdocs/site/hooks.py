@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files
 
 from opsdocs.errors import OpsdocsError
 from opsdocs.project.load import default_root, watch_paths
+from opsdocs.site.macros import on_page_read_source  # noqa: F401  (a hook: each page read once)
 from opsdocs.site.sources import project_extras, runbook_pages
 
 MERMAID_URI = "assets/vendor/mermaid.min.js"

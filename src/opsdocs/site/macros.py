@@ -43,7 +43,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from opsdocs.errors import OpsdocsError
-from opsdocs.site.render import page_context, render_source, split_front_matter
+from opsdocs.site._source import body_first_line, read_page_source
+from opsdocs.site.render import page_context, render_source
 
 __all__ = ["define_env", "on_post_page_macros", "on_pre_page_macros"]
 
@@ -77,7 +78,7 @@ def on_pre_page_macros(env: Any) -> None:
     relpath = _relpath(Path(page.file.abs_src_path), site_root, project.root if project is not None else None)
     try:
         # The Project define_env loaded for this build: not re-checked per page.
-        env.markdown = render_source(site_root, env.markdown, relpath, first_line=_body_line(page),
+        env.markdown = render_source(site_root, env.markdown, relpath, first_line=body_first_line(page),
                                      project=project)
     except OpsdocsError as err:
         raise PluginError(str(err)) from err
@@ -107,6 +108,16 @@ def _relpath(path: Path, site_root: Path, project_root: Path | None) -> str:
     return path.as_posix()
 
 
-def _body_line(page: Any) -> int:
-    """First source line of the Markdown MkDocs hands over (after a YAML front matter)."""
-    return split_front_matter(Path(page.file.abs_src_path).read_text(encoding="utf-8-sig"))[1]
+def on_page_read_source(page: Any, config: Any) -> str | None:
+    """The hook (``site/hooks.py`` re-exports it): read the page once, remembering where its body starts."""
+    site_root = Path(config["config_file_path"]).resolve().parent
+    return read_page_source(page, _relpath(Path(page.file.abs_src_path or ""), site_root, _project_root()))
+
+
+def _project_root() -> Path | None:
+    from opsdocs.project.load import default_root
+
+    try:
+        return default_root().resolve()
+    except OpsdocsError:
+        return None

@@ -1,14 +1,6 @@
-"""A page as the reader sees it: its Markdown as written and after the macros ran."""
+"""The rendered page is part of the model (:mod:`opsdocs.project.pages`): checks read it without importing
+the renderer. This name stays for callers that import it from here."""
 
-from __future__ import annotations
+from opsdocs.project.pages import RenderedPage
 
-from dataclasses import dataclass
-from pathlib import Path
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    relpath: str  # relative to the site root, e.g. "docs/rollback.md" or "runbooks/migration-drill.md"
-    path: Path  # absolute
-    source: str  # Markdown as written (with {{ macros }})
-    text: str  # Markdown after the macros: exactly what the built page shows and the copy button copies
+__all__ = ["RenderedPage"]

@@ -148,21 +148,21 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
             if not stat.S_ISREG(mode):
                 raise PluginError(f"{rel}: not a regular file (a FIFO or a device); replace it with a file")
 
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        from opsdocs.site._source import read_page_source
+
+        return read_page_source(page, self._relpath(Path(page.file.abs_src_path or ""), Path(config.docs_dir)))
+
     @event_priority(50)  # before mkdocs-macros, should the team use it too: it then skips the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         from opsdocs.project.load import GUIDES_DIR
-        from opsdocs.site.render import render_source, split_front_matter
+        from opsdocs.site._source import body_first_line
+        from opsdocs.site.render import render_source
 
-        path = Path(page.file.abs_src_path or "")
-        relpath = self._relpath(path, Path(config.docs_dir))
-        from opsdocs.project._read import read_input
-
+        relpath = self._relpath(Path(page.file.abs_src_path or ""), Path(config.docs_dir))
         try:
-            first = split_front_matter(read_input(path, relpath, what="page"))[1] if path.is_file() else 1
-        except OpsdocsError as err:
-            raise PluginError(str(err)) from None
-        try:
-            text = render_source(GUIDES_DIR, markdown, relpath, first_line=first, project=self.project)
+            text = render_source(GUIDES_DIR, markdown, relpath, first_line=body_first_line(page),
+                                 project=self.project)
         except OpsdocsError as err:
             raise PluginError(str(err)) from None
         page.meta["render_macros"] = False

@@ -16,7 +16,7 @@ from opsdocs.project.load import GUIDES_DIR, load_project
 from opsdocs.project.model import Project
 from opsdocs.site._context import build_context
 from opsdocs.site._jinja import make_environment, render_markdown
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 from opsdocs.site.sources import page_files
 
 __all__ = ["page_context", "page_files", "render_pages", "render_source", "split_front_matter"]

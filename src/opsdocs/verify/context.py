@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from opsdocs.project.load import load_project
 from opsdocs.project.model import Project
-from opsdocs.site.pages import RenderedPage
+from opsdocs.project.pages import RenderedPage
 
 if TYPE_CHECKING:
     from opsdocs.steps.parse import Runbook

@@ -1,4 +1,5 @@
-"""Just enough of ``mkdocs.yml`` for nav-coverage: the pages the nav lists, hooks, exclusions."""
+"""The site's configuration as input: just enough of ``mkdocs.yml`` (the pages the nav lists, the hooks and
+what they say, the exclusions), read once by the loader like every other input."""
 
 from __future__ import annotations
 
@@ -33,7 +34,16 @@ class MkdocsConfig:
     nav: frozenset[str] | None  # page paths the nav lists (relative to docs_dir); None: no nav, MkDocs lists all
     nav_line: int  # line of `nav:` (1 when absent), where a missing page belongs
     hooks: tuple[Path, ...]  # absolute paths of the `hooks:` files
+    hook_sources: tuple[str, ...]  # the text of each hook that could be read (UTF-8), read at load time
     ignored: tuple[str, ...]  # `exclude_docs` and `not_in_nav` patterns (gitignore style)
+
+    @property
+    def read_paths(self) -> tuple[Path, ...]:
+        return self.hooks
+
+    def hooks_mention(self, word: str) -> bool:
+        """Some hook's source names ``word`` (say ``runbooks``: the hook adds that folder to the site)."""
+        return any(word in text for text in self.hook_sources)
 
     def is_ignored(self, page: str) -> bool:
         """``page`` (relative to docs_dir) matches an exclusion pattern: it needs no nav entry."""
@@ -56,6 +66,22 @@ def _nav_pages(node: Any) -> set[str]:
     return set()
 
 
+def _read_hooks(hooks: tuple[Path, ...]) -> tuple[str, ...]:
+    out = []
+    for hook in hooks:
+        try:
+            out.append(hook.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # a missing or binary hook adds nothing we could see
+    return tuple(out)
+
+
+def load_site_config(site_root: Path) -> MkdocsConfig | None:
+    """``<site_root>/mkdocs.yml``; None when the site has none; ConfigError (located) when it is broken."""
+    path = site_root / "mkdocs.yml"
+    return load_mkdocs(path, "mkdocs.yml") if path.is_file() else None
+
+
 def load_mkdocs(path: Path, relpath: str) -> MkdocsConfig:
     try:
         text = path.read_text(encoding="utf-8")
@@ -69,10 +95,12 @@ def load_mkdocs(path: Path, relpath: str) -> MkdocsConfig:
         raise ConfigError("must be a mapping of settings", path=relpath, line=1, hint="start with `site_name:`")
     nav_at = _NAV_KEY.search(text)
     ignored = "\n".join(str(data[key]) for key in ("exclude_docs", "not_in_nav") if data.get(key))
+    hooks = tuple(path.parent / str(h) for h in data.get("hooks") or [] if h)
     return MkdocsConfig(
         relpath=relpath,
         nav=frozenset(_nav_pages(data["nav"])) if data.get("nav") else None,
         nav_line=text[: nav_at.start()].count("\n") + 1 if nav_at else 1,
-        hooks=tuple(path.parent / str(h) for h in data.get("hooks") or [] if h),
+        hooks=hooks,
+        hook_sources=_read_hooks(hooks),
         ignored=tuple(ignored.splitlines()),
     )

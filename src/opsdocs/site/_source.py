@@ -1,0 +1,35 @@
+"""Each page's source is read once, when MkDocs asks for it (``on_page_read_source``): the macros then know
+the body's first line (after a front matter) without reading the file again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from opsdocs.errors import OpsdocsError
+
+_FIRST_LINE = "_opsdocs_first_line"
+
+
+def read_page_source(page: Any, relpath: str) -> str | None:
+    """The page's text (bounded, UTF-8, as every input is read), remembering where its body starts;
+    None for a page with no file (MkDocs then takes its in-memory content)."""
+    from opsdocs.project._read import read_input
+    from opsdocs.site.render import split_front_matter
+
+    path = Path(page.file.abs_src_path or "")
+    if not page.file.abs_src_path or not path.is_file():
+        return None
+    try:
+        source = read_input(path, relpath, limit=4 << 20, what="page")
+    except OpsdocsError as err:
+        raise PluginError(str(err)) from None
+    setattr(page, _FIRST_LINE, split_front_matter(source)[1])
+    return source
+
+
+def body_first_line(page: Any) -> int:
+    """The source line the Markdown MkDocs hands over starts on (1 when the page was not read by us)."""
+    return int(getattr(page, _FIRST_LINE, 1))
