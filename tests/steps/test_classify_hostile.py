@@ -289,3 +289,68 @@ def test_tunnels_and_skill_installs_leave_the_machine(command: str, mode: str) -
                                      "wrangler types --install-skills=yes"])  # yargs: only "true" is true
 def test_tunnel_and_skills_turned_off_stay_local(command: str) -> None:
     assert target(command) == (False, "local")
+
+
+# --- re-attacks of this session: node_modules writes, sqlite URIs, `types PATH`, opsdocs health options ---
+
+@pytest.mark.parametrize("command", [
+    "cp x node_modules/.bin/wrangler", "mv evil.js ./node_modules/wrangler/bin/wrangler.js",
+    "rm -rf node_modules/wrangler", "touch node_modules/.package-lock.json", "mkdir -p node_modules/evil",
+    "echo x > node_modules/wrangler/package.json", "echo x >> ./node_modules/.bin/npx", "echo x 1<>node_modules/y",
+    "tee node_modules/a", "sed -i s/a/b/ node_modules/wrangler/bin/wrangler.js",
+    "cp -t node_modules/.bin x", "cp --target-directory=node_modules x",
+    "npx wrangler d1 execute DB --local --persist-to node_modules/s --command 'SELECT 1'",
+    "sqlite3 node_modules/x.db 'CREATE TABLE t(a)'", "curl -o node_modules/x http://127.0.0.1:8787",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_writes_into_the_shared_node_modules_are_refused(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", ["cat node_modules/wrangler/package.json",
+                                     "cat < node_modules/wrangler/package.json", "ls node_modules/.bin"])
+def test_reading_node_modules_still_runs(command: str) -> None:
+    allowed(command)
+
+
+@pytest.mark.parametrize("command", [
+    "sqlite3 'file:/tmp/x.db?mode=rwc' 'CREATE TABLE t(a)'", "sqlite3 'file:x.db?vfs=unix-none' 'SELECT 1'",
+    "sqlite3 FILE:../x.db 'SELECT 1'", "sqlite3 -readonly file:db.sqlite 'SELECT 1'",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_sqlite_uri_filenames_are_refused(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", [
+    "npx wrangler types /tmp/env.d.ts", "wrangler types ../../env.d.ts", "wrangler types ~/x.d.ts",
+    "wrangler types node_modules/@types/x.d.ts", "wrangler types --env production /etc/x.d.ts",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_wrangler_types_cannot_write_outside(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("command", ["wrangler dev --tunnel-name ops", "wrangler dev --tunnel-allowed-mail=a@b.c",
+                                     "wrangler dev --tunnelName=ops"])
+def test_tunnel_options_alone_fail_closed(command: str) -> None:
+    assert target(command)[1] == "remote"
+
+
+@pytest.mark.parametrize("command", [
+    "opsdocs health --base-url http://127.0.0.1:8787 --base http://evil.example",
+    "opsdocs health --base http://127.0.0.1:8787",
+    "opsdocs health --base-url http://127.0.0.1:8787 --base-url=http://evil.example",
+    "opsdocs health --base-url http://127.0.0.1:8787 --checks /tmp/health.yml",
+    "opsdocs health --base-url http://127.0.0.1:8787 --checks=../../x.yml",
+    "opsdocs health --base-url http://127.0.0.1:8787 --root /",
+    "opsdocs health --base-url http://127.0.0.1:8787 --report out.json",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_opsdocs_health_options_are_exact_and_confined(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+def test_opsdocs_health_plain_still_runs() -> None:
+    allowed("opsdocs health --base-url http://127.0.0.1:8787 --checks checks/health.yml --json")
+    allowed('opsdocs health --base-url "$OPSDOCS_BASE_URL"', "remote-read")

@@ -124,6 +124,13 @@ def sandbox_path(path: str) -> bool:
     return bool(path) and not path.startswith(("/", "~")) and "$" not in path and ".." not in path.split("/")
 
 
+def writable_path(path: str) -> bool:
+    """A sandbox path a step may write: not into ``node_modules`` (the shared, read-only install that every
+    later step and the broker's wrangler run: a planted file there would be code they execute)."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    return sandbox_path(path) and "node_modules" not in parts
+
+
 def is_loopback(url: str) -> bool:
     host = urlsplit(url if "://" in url else f"http://{url}").hostname
     if host is None:
@@ -206,6 +213,10 @@ def _checked(program: str, spec: _Spec, args: tuple[str, ...]) -> Refusal | None
         verb = "leaves" if spec.writes else "reads outside"
         return (f"{program} {bad_path or '(home)'!r} {verb} the sandbox", "use relative paths inside the checkout")
     if spec.writes:
+        planted = next((p for p in paths if not writable_path(p) and p not in DEVICES and p != "-"), None)
+        if planted is not None:
+            return (f"{program} {planted!r} writes into node_modules, the install every step runs",
+                    "write your own files elsewhere in the checkout")
         config = next((p for p in paths if is_config_file(p)), None)
         if config is not None:
             return (f"{program} writes {config!r}, a file that changes how programs run", "do not write it")
@@ -234,6 +245,9 @@ def _sed(args: tuple[str, ...]) -> Refusal | None:
     bad = next((f for f in files if not sandbox_path(f)), None)
     if bad is not None:
         return f"sed file {bad!r} is outside the sandbox", "use relative paths inside the checkout"
+    bad = next((f for f in files if not writable_path(f)), None)
+    if bad is not None:
+        return f"sed file {bad!r} is in node_modules, the install every step runs", "edit your own files"
     return None
 
 
@@ -247,7 +261,8 @@ def _sqlite(args: tuple[str, ...]) -> Refusal | None:
     bad_flag = next((a for a in args if a.startswith("-") and a not in _SQLITE_FLAGS), None)
     if bad_flag is not None:
         return f"sqlite3 option {bad_flag} is not allowed", f"allowed: {', '.join(sorted(_SQLITE_FLAGS))}"
-    if not positional or not sandbox_path(positional[0]):
+    # file:... is a URI to sqlite3 (file:/tmp/x.db?mode=rwc, ?vfs=): a path and options of its own choosing
+    if not positional or not writable_path(positional[0]) or positional[0].lower().startswith("file:"):
         return ("sqlite3 needs a database file inside the sandbox",
                 "name a relative path, e.g. .wrangler/state/v3/d1/...sqlite")
     for sql in positional[1:]:
@@ -345,7 +360,7 @@ def _curl(mode: str, args: tuple[str, ...]) -> Refusal | None:
         if name not in _CURL_ALLOWED:
             return (f"curl {name} is not allowed (it can read a config file, write a file, or send the request "
                     "elsewhere)", "use plain GET requests: -fsS, -H, -o FILE, -m, --retry, -I, -L")
-        if name in _CURL_FILES and not sandbox_path(value):
+        if name in _CURL_FILES and not writable_path(value):
             return f"curl {name} {value!r} writes outside the sandbox", "use a relative path inside the checkout"
         if value.startswith("@") or "%output{" in value or is_config_file(value):
             return f"curl {name} {value!r} reads or writes a file", "give the value itself"
@@ -364,9 +379,24 @@ def _curl(mode: str, args: tuple[str, ...]) -> Refusal | None:
     return None
 
 
+_HEALTH_OPTIONS = frozenset({"--base-url", "--root", "--checks", "--json"})
+
+
 def _opsdocs(mode: str, args: tuple[str, ...]) -> Refusal | None:
     if args[:1] != ("health",):
         return ("only `opsdocs health` may run in a block", "run other opsdocs commands outside the runbook")
+    for k, a in enumerate(args[1:], start=1):
+        name, eq, value = a.partition("=")
+        if not a.startswith("-"):
+            continue
+        # exact names only: argparse takes `--base` for --base-url and the last one given wins
+        if name not in _HEALTH_OPTIONS or args.count(name) + sum(x.startswith(name + "=") for x in args) > 1:
+            return (f"opsdocs health option {a!r} is not allowed (abbreviated, repeated or unknown)",
+                    "give --base-url, --root, --checks and --json once each, spelled out")
+        if name in ("--root", "--checks"):
+            path = value if eq else (args[k + 1] if k + 1 < len(args) else "")
+            if not sandbox_path(path):
+                return f"opsdocs health {name} {path!r} points outside the sandbox", "use a relative path"
     base = _opsdocs_base(args)
     if mode == "rehearse" and (base is None or not is_loopback(base)):
         return ("opsdocs health must check the local dev server in a rehearse block",

@@ -97,6 +97,8 @@ VALUE_FLAGS = frozenset({
     "--inspector-ip", "--https-key-path", "--https-cert-path", "--local-upstream", "--upstream-protocol",
     "--log-level", "--account",
 })
+# Commands whose positionals are a path they write (``wrangler types ./worker-configuration.d.ts``).
+POSITIONAL_PATHS = frozenset({("types",)})
 # Flags whose value is a file or directory: in a rehearse block it must stay inside the sandbox.
 PATH_FLAGS = frozenset({"--config", "-c", "--cwd", "--env-file", "--file", "-f", "--output", "--persist-to",
                         "--outdir", "--outfile", "--path", "--secrets-file", "--metafile", "--tsconfig",

@@ -107,10 +107,13 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
     if cmd.assigns:
         return (f"{cmd.assigns[0]!r} changes the environment a program runs with (NODE_OPTIONS, PATH, "
                 "CURL_HOME... can make it run other code)", "leave the environment to opsdocs; pass flags instead")
-    for _, target in cmd.redirects:
+    for op, target in cmd.redirects:
         # a descriptor copy (2>&1, >&-) has a digit or "-" as target: relative, so it passes
         if not _tools.sandbox_path(target) and target not in _tools.DEVICES:
             return (f"redirects to {target!r} outside the sandbox", "write to a relative path inside the checkout")
+        if ">" in op and not _tools.writable_path(target) and target not in _tools.DEVICES:
+            return (f"redirects to {target!r}, in node_modules: the install every later step runs",
+                    "write your own files elsewhere in the checkout")
         if _tools.is_config_file(target):
             return (f"writes {target!r}, a file that changes how programs run", "do not write tool config files")
     if not cmd.argv:
@@ -129,6 +132,13 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
     for name, value in cmd.flags:  # rehearse and remote-read alike: wrangler reads and writes these paths
         if name in rules.PATH_FLAGS and value is not None and not _tools.sandbox_path(value):
             return (f"{name} {value!r} points outside the sandbox", "use a relative path inside the checkout")
+        if name in rules.PATH_FLAGS and value is not None and not _tools.writable_path(value):
+            return (f"{name} {value!r} points into node_modules, the install every step runs",
+                    "use a relative path elsewhere in the checkout")
+    if cmd.path in rules.POSITIONAL_PATHS:  # `wrangler types [PATH]`: the file it writes
+        bad = next((p for p in cmd.positionals if not _tools.writable_path(p)), None)
+        if bad is not None:
+            return f"{' '.join(cmd.path)} writes {bad!r}, outside the sandbox", "use a relative path inside the checkout"
     return None
 
 
@@ -260,7 +270,9 @@ def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool,
         return True, "remote"
     if path == ("dev",):
         # --remote, or --tunnel (the local server exposed on a public Cloudflare URL), or a remote binding
-        public = _set(parsed.boolean("remote")) or _set(parsed.boolean("tunnel"))
+        # --tunnel-name/--tunnel-allowed-mail only mean something with a tunnel: read as asking for one
+        tunnel = _set(parsed.boolean("tunnel")) or any(f.name.startswith("--tunnel-") for f in parsed.flags)
+        public = _set(parsed.boolean("remote")) or tunnel
         return (True, "remote") if public or remote_bindings else (False, "local")
     if len(path) == 2 and path[0] in rules.OTHER_GROUPS and path[0] != "auth" and path[1] in rules.READ_VERBS:
         return False, "remote"
