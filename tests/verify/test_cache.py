@@ -55,6 +55,8 @@ def test_unchanged_pages_are_reused_and_edits_rerun(make_project, tmp_path: Path
 
     code, full, _ = _verify(root, site, tmp_path, "--no-cache")
     assert code == 0 and _reused(full) == {"docs/a.md": False, "docs/b.md": False}
+    code, after, _ = _verify(root, site, tmp_path)  # --no-cache reused nothing but recorded its results
+    assert code == 0 and _reused(after) == {"docs/a.md": True, "docs/b.md": True}
 
 
 def test_a_failure_is_never_reused_and_a_tampered_entry_is_ignored(make_project, tmp_path: Path) -> None:

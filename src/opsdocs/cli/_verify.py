@@ -42,7 +42,8 @@ def register(sub: Any) -> None:
                    help="when the config's main is a build output not built yet (OpenNext), run the project's "
                         "build script from package.json first")
     p.add_argument("--no-cache", action="store_true",
-                   help="rehearse every page, reusing nothing from .opsdocs/cache/rehearsals.json (the nightly run)")
+                   help="rehearse every page, reusing nothing from .opsdocs/cache/rehearsals.json (still recorded "
+                        "for the next run: the nightly run)")
     p.add_argument("--shard", default=None, metavar="I/N",
                    help="run only shard I of N (a CI matrix job): pages balanced by their recorded times, the "
                         "global checks in shard 1; join the reports with `opsdocs report merge`")
@@ -125,8 +126,7 @@ def _context(args: argparse.Namespace) -> tuple[Any, Any]:
     ctx = VerifyContext(options, project=project, pages=pages)
     try:
         ctx.runbooks  # a page's bad block is an input error too: parsed once, here
-        if not getattr(args, "no_cache", False):
-            _enable_cache(ctx)
+        _enable_cache(ctx, reuse=not getattr(args, "no_cache", False))
     except BaseException:
         ctx.close()
         raise
@@ -144,13 +144,14 @@ def _say_reused(ctx: Any) -> None:
               file=sys.stderr)
 
 
-def _enable_cache(ctx: Any) -> None:
-    """Reuse unchanged pages' passing rehearsals; without a usable toolchain the preflight says why later."""
+def _enable_cache(ctx: Any, *, reuse: bool) -> None:
+    """Reuse unchanged pages' passing rehearsals (with --no-cache: none, but record this run's for the next
+    and for shard balancing); without a usable toolchain the preflight says why later."""
     from opsdocs.errors import EnvironmentProblem
     from opsdocs.verify._cache import RehearsalCache, enable
 
     try:
-        enable(ctx, RehearsalCache.for_run(ctx))
+        enable(ctx, RehearsalCache.for_run(ctx, reuse=reuse))
     except EnvironmentProblem:
         pass
 

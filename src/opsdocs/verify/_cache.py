@@ -51,15 +51,16 @@ def cache_of(ctx: Any) -> RehearsalCache | None:
 
 
 class RehearsalCache:
-    def __init__(self, path: Path, *, inputs: str) -> None:
+    def __init__(self, path: Path, *, inputs: str, reuse: bool = True) -> None:
         self.path = path
+        self.reuse = reuse  # False (--no-cache): run every page, still record (the nightly refreshes it)
         self.inputs = inputs  # the hash of everything but the steps (same for every page of a run)
         self.reused: dict[str, str] = {}  # page -> when its reused result was recorded
         self._lock = threading.Lock()
         self._entries = _load(path)
 
     @classmethod
-    def for_run(cls, ctx: Any) -> RehearsalCache:
+    def for_run(cls, ctx: Any, *, reuse: bool = True) -> RehearsalCache:
         from opsdocs import toolchain
 
         tools = toolchain.resolve(ctx.project.root, path=ctx.options.env.get("PATH"))
@@ -68,7 +69,7 @@ class RehearsalCache:
                   "wrangler": tools.wrangler_version, "node": tools.node_version,
                   "remote": ctx.options.remote_enabled}
         digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-        return cls(ctx.project.root / ".opsdocs" / "cache" / "rehearsals.json", inputs=digest)
+        return cls(ctx.project.root / ".opsdocs" / "cache" / "rehearsals.json", inputs=digest, reuse=reuse)
 
     def key(self, runbook: Any) -> str:
         steps = [asdict(step) for step in runbook.steps]
@@ -81,7 +82,7 @@ class RehearsalCache:
         return float(value) if isinstance(value, (int, float)) else None
 
     def get(self, runbook: Any, *, remote_steps: bool) -> list[Finding] | None:
-        if remote_steps:
+        if remote_steps or not self.reuse:
             return None
         entry = self._entries.get(runbook.page)
         if not isinstance(entry, dict) or entry.get("key") != self.key(runbook):
