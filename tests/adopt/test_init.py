@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,24 @@ def test_no_project_here_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with contextlib.redirect_stderr(err):
         assert main(["init"]) == 2
     assert err.getvalue().count("\n") == 1 and not (tmp_path / "checks").exists()
+
+
+def test_in_a_monorepo_the_nightly_goes_where_github_reads_it(tmp_path: Path) -> None:
+    # GitHub reads workflows at the top of the repository only; run: steps start in the Worker's folder,
+    # and the workspace installs from the folder of its lockfile.
+    repo = tmp_path / "acme"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures/projects/monorepo", repo)
+    (repo / ".git").mkdir()
+    (repo / "package-lock.json").write_text("{}")
+    api = repo / "apps" / "api"
+    code, out, _ = _init(api)
+    assert code == 0 and f"wrote      ../../{WORKFLOW}" in out.splitlines()
+    assert not (api / ".github").exists()
+    wf = yaml.safe_load((repo / WORKFLOW).read_text())["jobs"]["verify"]
+    assert wf["defaults"] == {"run": {"working-directory": "apps/api"}}
+    (install,) = [s for s in wf["steps"] if s.get("run") == "npm ci"]
+    assert install["working-directory"] == "."
+    (upload,) = [s for s in wf["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert upload["with"]["path"].split() == ["apps/api/.opsdocs/report.json", "apps/api/.opsdocs/junit.xml"]
+    project = load_project(api)  # the team's own workflow is still the one that deploys
+    assert project.pipeline.lanes and any(wf.relpath.endswith(WORKFLOW) for wf in project.workflows)

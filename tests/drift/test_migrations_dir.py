@@ -48,6 +48,14 @@ def test_the_sequence_starts_at_one(build: Build, name: str, expected: str) -> N
     assert expected in finding.message
 
 
+@pytest.mark.parametrize(("names", "flagged"), [(["0000_init", "0001_posts"], []),
+                                                  (["0000_a", "0000_b"], ["migrations/0000_b.sql:1"])])
+def test_a_sequence_may_start_at_zero_as_drizzle_kit_writes_it(build: Build, names: list[str],
+                                                                flagged: list[str]) -> None:
+    project = build({f"migrations/{n}.sql": SQL for n in names}, migrations=False)
+    assert [f.where for f in MigrationsDir().check(project, [])] == flagged
+
+
 def test_a_clean_sequence_shared_by_environments_passes(build: Build) -> None:
     files = {"wrangler.jsonc": TWO_ENVS, "migrations/0001_a.sql": SQL, "migrations/0002_b.sql": SQL,
              "migrations/0003_c.sql": SQL, "migrations/README.md": "not a migration"}

@@ -17,12 +17,14 @@ from opsdocs.project.pages import RenderedPage
 def _numbering(db: D1Database) -> list[tuple[str, Location, str]]:
     """(file, location, problem) for each file that breaks the sequence, in file-name order."""
     out = []
-    previous = 0
+    previous: int | None = None
     for m in db.migrations:
         if m.number is None:
             out.append((m.name, m.location, "does not start with digits, so its place in the order "
                         "is an accident of its name; rename it NNNN_<message>.sql"))
             continue
+        if previous is None:  # the sequence may start at 0000 (drizzle-kit) or 0001 (wrangler)
+            previous = -1 if m.number == 0 else 0
         if m.number == previous:
             out.append((m.name, m.location, f"repeats number {m.number}; give it the next free number"))
         elif m.number < previous:

@@ -8,11 +8,13 @@ and its diff is shown instead. Each write goes through a temp file and a rename:
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from opsdocs._fs import atomic_write_text
-from opsdocs.packagemanager import detect_package_manager
+from opsdocs.packagemanager import PackageManager, detect_package_manager
+from opsdocs.project.load import repo_root
 from opsdocs.project.model import Project
 from opsdocs.scaffold._health import deployed_url, render_health
 from opsdocs.scaffold._marker import TODO
@@ -31,14 +33,40 @@ class Planned:
 
 
 def plan(project: Project, *, opsdocs_version: str) -> list[Planned]:
-    pm = detect_package_manager(project.root)
+    home = workflows_home(project.root)
+    install_dir, pm = _installer(project.root, home)
     url, _how = deployed_url(project)
     files = {
         "checks/secrets.yml": render_secrets(project),
         "checks/health.yml": render_health(project),
-        WORKFLOW: render_workflow(pm, base_url=url, opsdocs_version=opsdocs_version),
+        os.path.relpath(home / WORKFLOW, project.root): render_workflow(
+            pm, base_url=url, opsdocs_version=opsdocs_version, project_dir=_rel(project.root, home),
+            install_dir=_rel(install_dir, home)),
     }
     return [_compare(project.root, rel, text) for rel, text in files.items()]
+
+
+def workflows_home(root: Path) -> Path:
+    """Where GitHub reads this project's workflows from: the top of its git repository (in a monorepo, not
+    the Worker's folder), else the folder whose workflows already name the project, else the project."""
+    for here in (root, *root.parents):
+        if (here / ".git").exists():
+            return here
+    return repo_root(root)
+
+
+def _installer(root: Path, home: Path) -> tuple[Path, PackageManager]:
+    """The folder whose lockfile installs the project (a workspace installs from its top) and its manager."""
+    here = root
+    while True:
+        pm = detect_package_manager(here)
+        if pm.lockfile or here == home or here.parent == here:
+            return (here, pm) if pm.lockfile else (root, detect_package_manager(root))
+        here = here.parent
+
+
+def _rel(path: Path, home: Path) -> str:
+    return path.relative_to(home).as_posix() if path.is_relative_to(home) and path != home else "."
 
 
 def _compare(root: Path, relpath: str, text: str) -> Planned:

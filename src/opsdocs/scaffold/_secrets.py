@@ -36,7 +36,7 @@ def _uses(project: Project) -> dict[str, list[_Use]]:
     out: dict[str, list[_Use]] = {}
     for wf in project.workflows:
         for ref in wf.secrets:
-            if ref.name == "GITHUB_TOKEN" or ref.workflow == WORKFLOW:  # ours: listed below, the same each run
+            if ref.name == "GITHUB_TOKEN" or ref.workflow.endswith(WORKFLOW):  # ours: listed below, the same each run
                 continue
             job = wf.jobs.get(ref.job) if ref.job else None
             out.setdefault(ref.name, []).append(_Use(str(ref.location), job.environment if job else None))

@@ -20,7 +20,7 @@ UPLOAD = "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.
 NODE = "24"  # active LTS; wrangler 4.87 and later refuse Node < 22
 
 
-def _toolchain_steps(pm: PackageManager) -> str:
+def _toolchain_steps(pm: PackageManager, install_dir: str, project_dir: str) -> str:
     steps = f"""\
       - name: Set up Node
         uses: {SETUP_NODE}
@@ -37,14 +37,22 @@ def _toolchain_steps(pm: PackageManager) -> str:
       - name: Set up bun
         uses: {SETUP_BUN}
 """
+    where = f"\n        working-directory: {install_dir}" if install_dir != project_dir else ""
     return steps + f"""\
       - name: Install the project's dependencies (its own wrangler)
-        run: {pm.install}
+        run: {pm.install}{where}
 """
 
 
-def render_workflow(pm: PackageManager, *, base_url: str, opsdocs_version: str) -> str:
+def render_workflow(pm: PackageManager, *, base_url: str, opsdocs_version: str, project_dir: str = ".",
+                    install_dir: str = ".") -> str:
+    """``project_dir``/``install_dir``: the Worker's folder and the lockfile's, relative to the repository
+    (a monorepo's workflow lives at the top; `run:` steps default to the Worker's folder)."""
     lock = f"detected from {pm.lockfile}" if pm.lockfile else "no lockfile found: npm is the default"
+    if install_dir != ".":
+        lock += f" in {install_dir}"
+    defaults = f"    defaults:\n      run:\n        working-directory: {project_dir}\n" if project_dir != "." else ""
+    out = "" if project_dir == "." else f"{project_dir}/"
     return f"""\
 # Nightly: check the docs against reality with `opsdocs verify` (written by `opsdocs init`).
 # Package manager: {pm.name} ({lock}); wrangler is the project's own, from its lockfile.
@@ -68,12 +76,13 @@ jobs:
     timeout-minutes: 30
     permissions:
       contents: read
+{defaults}\
     steps:
       - name: Check out
         uses: {CHECKOUT}
         with:
           persist-credentials: false
-{_toolchain_steps(pm)}\
+{_toolchain_steps(pm, install_dir, project_dir)}\
       - name: Set up Python
         uses: {SETUP_PYTHON}
         with:
@@ -92,7 +101,7 @@ jobs:
         with:
           name: opsdocs-report
           path: |
-            .opsdocs/report.json
-            .opsdocs/junit.xml
+            {out}.opsdocs/report.json
+            {out}.opsdocs/junit.xml
           if-no-files-found: ignore
 """

@@ -63,6 +63,9 @@ def build_context(project: Project) -> dict[str, Any]:
     # The database local rehearsals use: the top level's, else the deployed environment's (a config may
     # declare bindings only inside environments).
     first_db = (top.d1_databases or pipeline.env.d1_databases or (None,))[0]
+    # ... and the environment it is bound in: local commands on it need that --env (wrangler does not
+    # inherit bindings, so a database declared only under env.production is unknown to the top level).
+    db_env = top if top.d1_databases or not pipeline.env.d1_databases else pipeline.env
     return {
         # values
         "project": project,
@@ -71,6 +74,8 @@ def build_context(project: Project) -> dict[str, Any]:
         "envs": project.wrangler.envs,
         "environments": project.wrangler.environments,
         "db": first_db or NoDatabase("d1"),
+        "db_env": db_env,
+        "db_flag": f" {db_env.env_flag}" if db_env.env_flag else "",  # for commands written out in full
         "databases": project.databases,
         "workflows": project.workflows,
         "jobs": {job.id: job for job in project.jobs},
