@@ -266,17 +266,13 @@ def _broken(tool: str, res: subprocess.CompletedProcess[str] | str, took: float)
 # --- command line -------------------------------------------------------------------------------
 
 
-def _escape(text: str, *, prop: bool = False) -> str:
-    # GitHub workflow-command escaping; properties also escape ':' and ','.
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-
 def _render(f: Finding, fmt: str) -> str:
     if fmt == "github" and f.status == "failed":
-        where = f"file={_escape(f.path, prop=True)}," if f.path else ""
+        from opsdocs.report.github import escape_data, escape_property
+
+        where = f"file={escape_property(f.path)}," if f.path else ""
         where += f"line={f.line}," if f.line else ""
-        return f"::error {where}title={_escape(f.id, prop=True)}::{_escape(f.message)}"
+        return f"::error {where}title={escape_property(f.id)}::{escape_data(f.message)}"
     loc = f"{f.where}: " if f.location else ""
     return f"{f.status.upper():7} {loc}{f.message}"
 

@@ -35,6 +35,19 @@ def test_records_are_appended_with_time_and_operator_and_a_timeline_is_kept(tmp_
         IncidentLog.create(tmp_path / "i.jsonl", START)
 
 
+def test_a_timeline_cell_holds_any_command_and_title(tmp_path: Path) -> None:
+    """The site's and the reports' one cell helper: a pipe, a backtick or a newline never breaks the row."""
+    import markdown  # type: ignore[import-untyped]
+
+    log = IncidentLog.create(tmp_path / "i.jsonl", START)
+    log.append({**_step("runbooks/x.md:3", "ran", ok=True, exit_code=0, duration_s=1.0),
+                "title": "a | b *c*", "command": "echo `x` | wc -l\nsecond line"})
+    table = next(block for block in (tmp_path / "i.md").read_text().split("\n\n") if block.startswith("|"))
+    html = markdown.markdown(table, extensions=["tables"])
+    assert html.count("<tr>") == 2 and html.count("<td>") == 6  # one header row, one data row of 6 cells
+    assert "a | b *c*" in html and "<em>" not in html
+
+
 def test_a_line_cut_short_by_a_crash_is_ignored_and_the_state_says_where_to_go_on(tmp_path: Path) -> None:
     log = IncidentLog.create(tmp_path / "i.jsonl", START)
     log.append(_step("runbooks/x.md:3", "ran", ok=True))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from opsdocs._credentials import CURRENT
 from opsdocs.drift._base import failure, word_pattern
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.project.pages import RenderedPage
 
 # Names wrangler itself reads from the environment: fixed by wrangler, not by this project's config.
-WRANGLER_ENV_VARS = frozenset({"CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_KEY",
-                               "CLOUDFLARE_EMAIL"})
+WRANGLER_ENV_VARS = frozenset(CURRENT)
 # Jinja expressions, statements and comments, and HTML comments: what the reader never sees as typed.
 _HIDDEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<!--.*?-->", re.S)
 

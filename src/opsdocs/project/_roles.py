@@ -6,7 +6,8 @@ from pathlib import PurePosixPath
 
 from opsdocs.project._calls import WranglerCall, normalise_dir
 from opsdocs.project.model import Job, Workflow, WranglerConfig
-from opsdocs.project.pipeline import (Lane, Pipeline, QualityGate, Role, StepCalls, TOKEN_VARS, credentials,
+from opsdocs._credentials import TOKEN_VARS
+from opsdocs.project.pipeline import (Lane, Pipeline, QualityGate, Role, StepCalls, credentials,
                                       is_verification, runs_tests, secret_for, upstream)
 
 

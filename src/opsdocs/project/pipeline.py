@@ -33,8 +33,7 @@ _HEALTH_SCRIPT = re.compile(r"health|smoke|verify|e2e|ping|probe|status", re.I)
 _HEALTH_ACTION = re.compile(r"health|smoke|uptime|url-check|check-url", re.I)
 _HTTP_PROGRAMS = {"curl", "wget", "http", "https", "xh"}
 # Where wrangler reads its credentials from (a wrangler fact, not project config); CF_* are the old names.
-TOKEN_VARS = ("CLOUDFLARE_API_TOKEN", "CF_API_TOKEN")
-ACCOUNT_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CF_ACCOUNT_ID")
+from opsdocs._credentials import ACCOUNT_VARS, TOKEN_VARS  # noqa: E402  (one list for every reader)
 _SECRET = re.compile(r"secrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from opsdocs.report._markdown import cell, code_cell, table
+from opsdocs._markdown import cell, code_cell, table
 from opsdocs.report.finding import Finding
 from opsdocs.report.model import Report, Summary
 

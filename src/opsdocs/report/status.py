@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from opsdocs.report._markdown import cell, code_cell, table
+from opsdocs._markdown import cell, code_cell, table
 from opsdocs.report.model import Report, Summary, sort_findings
 
 __all__ = ["render_status_markdown"]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from opsdocs import _markdown
 from opsdocs._fs import atomic_write_text
 from opsdocs.errors import ConfigError
 
@@ -157,17 +158,21 @@ def timeline_table(state: LogState) -> list[str]:
             exit_code = "" if r.get("exit_code") is None else str(r["exit_code"])
             duration = "" if r.get("duration_s") is None else f"{r['duration_s']:.1f} s"
             lines.append(f"| {r['time']} | {_cell(r.get('title') or r['step'])} | {r['decision']} | {exit_code} | "
-                         f"{duration} | `{_cell(r.get('command', ''))}` |")
+                         f"{duration} | {_code(r.get('command', ''))} |")
         elif kind in ("resume", "end", "note"):
             lines.append(f"| {r['time']} | *{kind}* | {_cell(r.get('message', r.get('outcome', '')))} | | | |")
         elif kind in ("refused", "declined"):
             lines.append(f"| {r['time']} | {_cell(r.get('title') or r['step'])} | {kind} | | | "
-                         f"`{_cell(r.get('command', r.get('typed', '')))}` |")
+                         f"{_code(r.get('command', r.get('typed', '')))} |")
     return lines
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ⏎ ")
+    return _markdown.cell(text)
+
+
+def _code(text: str) -> str:
+    return _markdown.code_cell(text) or " "
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from opsdocs._credentials import CREDENTIAL_ENV
+
 __all__ = ["Format", "Placeholder", "fill", "find_placeholders", "format_for", "harvest", "validate"]
 
 _VAR = re.compile(r"\$(?:\{([A-Z][A-Z0-9_]*)\}|([A-Z][A-Z0-9_]*))")
@@ -23,8 +25,7 @@ _ASSIGNED = re.compile(r"(?:^|[\s;&|])(?:export\s+)?([A-Z][A-Z0-9_]*)=")
 # Set by the shell or the runtime, or credentials that come from the operator's environment: not asked for.
 _NOT_PLACEHOLDERS = frozenset({
     "HOME", "PATH", "PWD", "OLDPWD", "USER", "SHELL", "TMPDIR", "RANDOM", "CI", "LANG", "TERM",
-    "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_ACCOUNT_ID",
-    "CF_API_TOKEN", "CF_API_KEY", "CF_EMAIL", "CF_ACCOUNT_ID", "GITHUB_TOKEN", "GH_TOKEN",
+    *CREDENTIAL_ENV, "GITHUB_TOKEN", "GH_TOKEN",
 })
 _UNSAFE = re.compile(r"[\"'`$\\\n\r;&|<>(){}]")
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

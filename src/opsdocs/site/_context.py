@@ -6,6 +6,7 @@ import shlex
 from collections.abc import Callable
 from typing import Any
 
+from opsdocs._credentials import ACCOUNT, TOKEN
 from opsdocs.claims import claim_macro, load_sources, quote_macro
 from opsdocs.errors import PageError
 from opsdocs.project.model import Environment, Project
@@ -87,7 +88,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "target": pipeline.env,
         "target_db": pipeline.db or NoDatabase("d1"),
         # the environment variables wrangler reads credentials from (fixed by wrangler, not config)
-        "cf_env": {"token": "CLOUDFLARE_API_TOKEN", "account": "CLOUDFLARE_ACCOUNT_ID"},
+        "cf_env": {"token": TOKEN, "account": ACCOUNT},
         # macros
         "wrangler": _wrangler_factory(project),
         "cmd": _cmd,

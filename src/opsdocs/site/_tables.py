@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from opsdocs import _markdown
 from opsdocs.project.model import D1Database, Environment, Job, Project, SecretRef
 
-_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 NONE = "—"
 
 
 def cell(text: object) -> str:
-    """Plain text as one table cell (Markdown specials escaped, newlines as ``<br>``)."""
-    escaped = _SPECIAL.sub(r"\\\1", html.escape(str(text).strip(), quote=False))
-    return "<br>".join(line.rstrip() for line in escaped.splitlines()) or NONE
+    """Plain text as one table cell (:func:`opsdocs._markdown.cell`); empty is a dash."""
+    return _markdown.cell(str(text)) or NONE
 
 
 def prose(text: str) -> str:
@@ -34,9 +32,7 @@ def code(text: object) -> str:
 
 
 def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
+    return _markdown.table(header, list(rows))
 
 
 def env_label(env: Environment) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from opsdocs import _credentials
+
 Target = Literal["local", "remote"]
 Path = tuple[str, ...]
 
@@ -51,7 +53,7 @@ REMOTE_READS = frozenset({
 # own HOME, so `whoami` can only report "not authenticated" (exit 0; 1 with --json) without a request.
 # That is the behaviour the secrets page proves. A block that sets a credential itself is still refused.
 OFFLINE_WITHOUT_CREDENTIALS = frozenset({("whoami",)})
-CREDENTIAL_VARS = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_API_KEY", "CLOUDFLARE_EMAIL", "CLOUDFLARE_ACCOUNT_ID")
+CREDENTIAL_VARS = _credentials.CURRENT  # one list for every reader: opsdocs/_credentials.py
 # Local unless --remote (wrangler's isLocal: neither flag means local). Value: does it change data?
 LOCAL_BY_DEFAULT: dict[Path, bool] = {
     ("d1", "execute"): True,  # refined by the SQL: see sql_is_read_only

@@ -26,16 +26,7 @@ __all__ = ["Masker", "MASK", "CREDENTIAL_ENV", "MIN_LENGTH"]
 
 MASK = "***"
 MIN_LENGTH = 4
-CREDENTIAL_ENV = (
-    "CLOUDFLARE_API_TOKEN",
-    "CLOUDFLARE_API_KEY",
-    "CLOUDFLARE_EMAIL",
-    "CLOUDFLARE_ACCOUNT_ID",
-    "CF_API_TOKEN",
-    "CF_API_KEY",
-    "CF_EMAIL",
-    "CF_ACCOUNT_ID",
-)
+from opsdocs._credentials import CREDENTIAL_ENV  # noqa: E402  (one list: opsdocs/_credentials.py)
 
 
 def _transforms(value: str) -> set[str]:
