@@ -54,6 +54,7 @@ class RehearsalCache:
     def __init__(self, path: Path, *, inputs: str, reuse: bool = True) -> None:
         self.path = path
         self.reuse = reuse  # False (--no-cache): run every page, still record (the nightly refreshes it)
+        self.record = True  # False in a shard: every shard of a run must read the same recorded times
         self.inputs = inputs  # the hash of everything but the steps (same for every page of a run)
         self.reused: dict[str, str] = {}  # page -> when its reused result was recorded
         self._lock = threading.Lock()
@@ -106,7 +107,8 @@ class RehearsalCache:
             entry["findings"] = [f.to_json() for f in findings]
         with self._lock:
             self._entries[runbook.page] = entry
-            _save(self.path, self._entries)
+            if self.record:
+                _save(self.path, self._entries)
 
 
 def _findings(raw: Any, page: str) -> list[Finding] | None:

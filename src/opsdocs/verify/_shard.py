@@ -4,7 +4,8 @@ Pages are dealt longest first (each page's last recorded rehearsal time, from th
 job restores; without one, its number of steps) to whichever shard has least so far, ties by page name:
 every job computes the same split from the same inputs, and the shards finish close together. Everything
 that is not a page's rehearsal (static wrangler checks, drift, audits, health, the site and its links)
-runs in shard 1 only, so the shards' reports together hold each check exactly once.
+runs in shard 1 only, so the shards' reports together hold each check exactly once. A shard reuses the
+cache but never writes it (the default-branch run that saves the cache is unsharded or its own job).
 """
 
 from __future__ import annotations
@@ -62,8 +63,13 @@ class ShardPlugin:
     """Deselects, at collection, every check that belongs to another shard."""
 
     def __init__(self, ctx: Any, shard: Shard) -> None:
+        from opsdocs.verify._cache import cache_of
+
         self.ctx = ctx
         self.shard = shard
+        cache = cache_of(ctx)
+        if cache is not None:  # shards run one after another locally: the first must not move the split
+            cache.record = False
 
     def owner(self, resources: tuple[str, ...], pages: dict[str, int]) -> int:
         page = next((r.removeprefix("runbook:") for r in resources if r.startswith("runbook:")), None)
