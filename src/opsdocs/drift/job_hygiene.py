@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from opsdocs.drift._base import failure
-from opsdocs.project.model import Project
+from opsdocs.drift._visit import WorkflowAudit
+from opsdocs.project.model import Job, Project, Workflow
 from opsdocs.report.finding import Finding
-from opsdocs.project.pages import RenderedPage
 
 
-class JobHygiene:
+class JobHygiene(WorkflowAudit):
     id = "job-hygiene"
     title = "Every job has timeout-minutes and permissions"
     doc = (
@@ -22,17 +20,15 @@ class JobHygiene:
         "job, with the smallest permissions it needs (often `contents: read`)."
     )
 
-    def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
+    def visit_job(self, project: Project, workflow: Workflow, job: Job) -> list[Finding]:
         out = []
-        for wf in project.workflows:
-            for job in wf.jobs.values():
-                where = f"{wf.relpath}:{job.id}"
-                if job.timeout_minutes is None and job.uses is None:
-                    out.append(failure(self.id, f"{where}:timeout-minutes", job.location,
-                                       f"job {job.id} has no timeout-minutes (GitHub waits 6 hours); add "
-                                       f"`timeout-minutes:` with a bound a little above its usual run time"))
-                if job.permissions is None and wf.permissions != {}:
-                    out.append(failure(self.id, f"{where}:permissions", job.location,
-                                       f"job {job.id} has no permissions, so its token gets the default "
-                                       f"rights; add `permissions:` with only what it needs"))
+        where = f"{workflow.relpath}:{job.id}"
+        if job.timeout_minutes is None and job.uses is None:
+            out.append(failure(self.id, f"{where}:timeout-minutes", job.location,
+                               f"job {job.id} has no timeout-minutes (GitHub waits 6 hours); add "
+                               f"`timeout-minutes:` with a bound a little above its usual run time"))
+        if job.permissions is None and workflow.permissions != {}:
+            out.append(failure(self.id, f"{where}:permissions", job.location,
+                               f"job {job.id} has no permissions, so its token gets the default "
+                               f"rights; add `permissions:` with only what it needs"))
         return out

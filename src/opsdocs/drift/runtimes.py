@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,12 +14,12 @@ import yaml
 
 from opsdocs import toolchain
 from opsdocs.drift._base import failure
+from opsdocs.drift._visit import WorkflowAudit
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.noderange import parse_range
 from opsdocs.project._yaml import BoundedLoader
-from opsdocs.project.model import ActionRef, Location, Project, Step, Workflow
+from opsdocs.project.model import ActionRef, Job, Location, Project, Step, Workflow
 from opsdocs.report.finding import Finding
-from opsdocs.project.pages import RenderedPage
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "runtimes.yml"
 _EXPR = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
@@ -34,7 +33,7 @@ def facts() -> dict[str, Any]:
     return data
 
 
-class Runtimes:
+class Runtimes(WorkflowAudit):
     id = "runtimes"
     title = "Node and action runtimes are supported; engines.node suits the pinned wrangler"
     doc = (
@@ -53,16 +52,14 @@ class Runtimes:
     def __init__(self, today: dt.date | None = None) -> None:
         self._today = today
 
-    def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
-        today = self._today or dt.date.today()
-        out: list[Finding] = []
-        for wf in project.workflows:
-            for job in wf.jobs.values():
-                for step in job.steps:
-                    out.extend(self._node_setup(project, wf, step, today))
-            out.extend(self._action(project, ref) for ref in wf.actions if _runtime_status(project, ref))
-        out.extend(self._engines(project))
-        return out
+    def visit_step(self, project: Project, workflow: Workflow, job: Job, step: Step) -> list[Finding]:
+        return self._node_setup(project, workflow, step, self._today or dt.date.today())
+
+    def visit_workflow(self, project: Project, workflow: Workflow) -> list[Finding]:
+        return [self._action(project, ref) for ref in workflow.actions if _runtime_status(project, ref)]
+
+    def finish(self, project: Project) -> list[Finding]:
+        return self._engines(project)
 
     # --- setup-node --------------------------------------------------------------------------------
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from opsdocs.drift._base import failure
-from opsdocs.project.model import ActionRef, Project
+from opsdocs.drift._visit import WorkflowAudit
+from opsdocs.project.model import ActionRef, Project, Workflow
 from opsdocs.report.finding import Finding
-from opsdocs.project.pages import RenderedPage
 
 
 def _needs_pin(ref: ActionRef) -> bool:
@@ -18,7 +16,7 @@ def _needs_pin(ref: ActionRef) -> bool:
     return not ref.pinned
 
 
-class UnpinnedAction:
+class UnpinnedAction(WorkflowAudit):
     id = "unpinned-action"
     title = "Every action is pinned to a full commit SHA"
     doc = (
@@ -29,12 +27,11 @@ class UnpinnedAction:
         "the ref with the commit the tag points at and keeping the tag as a comment."
     )
 
-    def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
+    def visit_workflow(self, project: Project, workflow: Workflow) -> list[Finding]:
         return [
             failure(self.id, f"{ref.workflow}:{ref.location.line}", ref.location,
                     f"{ref.uses} is not pinned to a commit; use {ref.action}@<40-hex commit SHA> "
                     f"# {ref.ref or 'tag'}")
-            for wf in project.workflows
-            for ref in wf.actions
+            for ref in workflow.actions
             if _needs_pin(ref)
         ]
