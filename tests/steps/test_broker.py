@@ -137,6 +137,11 @@ def test_a_wrangler_that_prints_the_token_is_masked_before_the_block_sees_it(
     ("F=--remote; wrangler d1 execute DB --command 'DELETE FROM t' $F", "changes"),
     ("echo CLOUDFLARE_API_BASE_URL=http://127.0.0.1:9/x > .env; wrangler whoami", ".env"),
     ("wrangler whoami --env-file=/dev/null", "--env-file"),
+    # a .env beside another config, away from the working folder and its parents
+    ("mkdir -p sub && cp wrangler.jsonc sub/ && echo CLOUDFLARE_API_BASE_URL=http://127.0.0.1:9/x > sub/.env"
+     " && wrangler whoami --config sub/wrangler.jsonc", ".env"),
+    ("mkdir -p a/b && printf 'X=1' > a/b/.env.production && wrangler whoami", ".env"),
+    ("printf 'X=1' > .dev.vars && wrangler whoami", ".dev.vars"),
     ("cd /; wrangler whoami", "inside the sandbox"),
 ])
 def test_the_broker_reads_the_expanded_argv_again(

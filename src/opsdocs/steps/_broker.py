@@ -184,20 +184,34 @@ def _read_request(conn: socket.socket) -> dict[str, object]:
 
 
 def _wrangler_env_file(argv: list[str], cwd: Path, root: Path) -> str | None:
-    """A ``.env`` wrangler would load into the process that holds the token (none is ever copied in)."""
+    """A ``.env`` wrangler would load into the process that holds the token (none is ever copied in).
+
+    Wrangler looks beside the config it is given (``--config sub/wrangler.jsonc``), in the working folder
+    and the project root, so any such file anywhere in the sandbox counts, not only those above ``cwd``."""
     if argv[0] != "wrangler":
         return None
     if any(a == "--env-file" or a.startswith("--env-file=") for a in argv[1:]):
         return "--env-file is not allowed where the token is (the file could send it elsewhere)"
-    folder = cwd
-    while folder.is_relative_to(root):
-        planted = sorted(p.name for p in folder.glob(".env*") if p.name != ".env.example")
-        if planted:
-            return (f"{folder / planted[0]} is in reach and wrangler would load it next to the token; "
-                    "do not write .env files in a remote-read block")
-        if folder == root:
-            break
-        folder = folder.parent
+    planted = _dotenv_files(root)
+    if planted:
+        return (f"{planted} is in reach and wrangler would load it next to the token; "
+                "do not write .env or .dev.vars files in a remote-read block")
+    return None
+
+
+_WALK_LIMIT = 100_000  # entries: a sandbox copy of a project is far smaller; past this, refuse
+
+
+def _dotenv_files(root: Path) -> Path | str | None:
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "node_modules")  # read-only; wrangler reads no .env there
+        seen += len(dirs) + len(files)
+        if seen > _WALK_LIMIT:
+            return "a .env file (too many files to check)"
+        for name in sorted(files):
+            if (name == ".env" or name.startswith((".env.", ".dev.vars"))) and name != ".env.example":
+                return Path(folder) / name
     return None
 
 
