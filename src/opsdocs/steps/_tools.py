@@ -7,12 +7,16 @@ Everything here only reads, or writes inside the sandbox (relative paths, no ``.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
+from opsdocs.steps._curl import curl_effect, curl_refusal
+# Path rules live in _paths (shared with _curl and the classifier); re-exported for callers of _tools.
+from opsdocs.steps._paths import DEVICES, Refusal, is_config_file, is_loopback, sandbox_path, writable_path
+
+__all__ = ["ALLOWED", "DEVICES", "Refusal", "effect", "is_config_file", "is_loopback", "refusal", "sandbox_path",
+           "writable_path"]
+
 
 
 @dataclass(frozen=True)
@@ -70,44 +74,9 @@ _SPECS: dict[str, _Spec] = {
     "tee": _Spec(_f("-a", "--append"), writes=True),
     "cd": _Spec(writes=True),
 }
-_CONFIG_FILES = frozenset({".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmrc", ".curlrc", "_curlrc", ".netrc",
-                           "_netrc", ".wgetrc", ".bashrc", ".profile", ".bash_profile", ".env", ".dev.vars",
-                           "bunfig.toml", ".node-options", ".sqliterc"})
 ALLOWED = tuple(sorted(set(_SPECS) | {"sed", "sqlite3", "curl", "opsdocs"}))
 
 
-def is_config_file(path: str) -> bool:
-    """A file a program reads on its own to change how it runs (``.npmrc``, ``.curlrc``, ``.env``...)."""
-    name = path.rstrip("/").rsplit("/", 1)[-1]
-    return name in _CONFIG_FILES or name.startswith((".env.", ".dev.vars."))
-
-
-_CURL_VALUE = frozenset({
-    "-X", "--request", "-H", "--header", "-o", "--output", "-d", "--data", "--data-raw", "--data-binary",
-    "--data-urlencode", "--data-ascii", "--json", "-F", "--form", "--form-string", "-T", "--upload-file", "-u",
-    "--user", "-m", "--max-time", "--connect-timeout", "-w", "--write-out", "--retry", "--retry-delay",
-    "--retry-max-time", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar", "-K",
-    "--config", "--url", "-x", "--proxy", "--preproxy", "--resolve", "--connect-to", "-r", "--range", "-D",
-    "--dump-header", "--max-redirs", "--unix-socket", "--abstract-unix-socket", "-E", "--cert", "--key",
-    "--cacert", "-z", "--time-cond", "-C", "--continue-at", "--trace", "--trace-ascii", "--stderr", "--hsts",
-    "--libcurl", "--output-dir", "--alt-svc", "--etag-save", "--etag-compare", "--request-target", "--cookie",
-})
-# Options a runbook's curl may use (every other one is refused: -K/--config, --trace, --stderr, --hsts,
-# --libcurl, --output-dir, proxies... read config files, write files or reroute the request).
-_CURL_ALLOWED = frozenset({
-    "-s", "--silent", "-S", "--show-error", "-f", "--fail", "--fail-with-body", "-L", "--location", "-i",
-    "--include", "-I", "--head", "-X", "--request", "-H", "--header", "-o", "--output", "-m", "--max-time",
-    "--connect-timeout", "--retry", "--retry-delay", "--retry-max-time", "--retry-all-errors",
-    "--retry-connrefused", "-A", "--user-agent", "-e", "--referer", "--compressed", "-k", "--insecure",
-    "--http1.1", "--http2", "-4", "-6", "-g", "--globoff", "-d", "--data", "--data-raw", "--data-binary",
-    "--data-urlencode", "--data-ascii", "--json", "-F", "--form", "--form-string", "-T", "--upload-file",
-    "-G", "--get", "--url", "--next", "-:", "-q", "--disable", "--no-progress-meter", "-w", "--write-out",
-    "-v", "--verbose", "-#", "--progress-bar", "--max-redirs", "-D", "--dump-header", "-h", "--help",
-})
-_CURL_SEND = ("-d", "--data", "-F", "--form", "-T", "--upload", "--json")  # name prefixes that send a body
-_CURL_REROUTE = frozenset({"-K", "--config", "-x", "--proxy", "--preproxy", "--resolve", "--connect-to",
-                           "--unix-socket", "--abstract-unix-socket"})
-_CURL_FILES = frozenset({"-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar"})
 _SED_SCRIPT = re.compile(
     r"^(s(?P<d>[^\\\s\w])(?:\\.|(?!(?P=d)).)*(?P=d)(?:\\.|(?!(?P=d)).)*(?P=d)[gIi0-9p]*"
     r"|(?:\d+|\$|/[^/]*/)(?:,(?:\d+|\$|/[^/]*/))?[pd])$"
@@ -115,33 +84,6 @@ _SED_SCRIPT = re.compile(
 _SQLITE_FLAGS = frozenset({"-json", "-csv", "-header", "-noheader", "-line", "-column", "-box", "-table",
                            "-markdown", "-readonly", "-bail", "-batch", "-list"})
 _SQLITE_DOT = frozenset({".tables", ".schema", ".headers", ".mode", ".dump", ".indexes", ".indices"})
-
-Refusal = tuple[str, str]
-
-
-def sandbox_path(path: str) -> bool:
-    """Relative, without ``..``, ``~`` or variables: it cannot leave the sandbox copy."""
-    return bool(path) and not path.startswith(("/", "~")) and "$" not in path and ".." not in path.split("/")
-
-
-def writable_path(path: str) -> bool:
-    """A sandbox path a step may write: not into ``node_modules`` (the shared, read-only install that every
-    later step and the broker's wrangler run: a planted file there would be code they execute)."""
-    parts = [p for p in path.split("/") if p not in ("", ".")]
-    return sandbox_path(path) and "node_modules" not in parts
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url if "://" in url else f"http://{url}").hostname
-    if host is None:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
 
 def refusal(mode: str, argv: tuple[str, ...]) -> Refusal | None:
     """Why ``argv`` may not run in a ``mode`` block, or None when it may."""
@@ -154,7 +96,7 @@ def refusal(mode: str, argv: tuple[str, ...]) -> Refusal | None:
     if program == "sqlite3":
         return _sqlite(args)
     if program == "curl":
-        return _curl(mode, args)
+        return curl_refusal(mode, args)
     if program == "opsdocs":
         return _opsdocs(mode, args)
     return (f"{program!r} is not allowed in a {mode} block",
@@ -282,103 +224,6 @@ def _sqlite(args: tuple[str, ...]) -> Refusal | None:
     return None
 
 
-def _curl_args(args: tuple[str, ...]) -> tuple[list[str], list[tuple[str, str]]]:
-    """(URLs, options as (name, value)) of a curl command line; a flag without a value has "".
-    ``--next``/``-:`` is kept as an option: it starts the next request."""
-    urls: list[str] = []
-    opts: list[tuple[str, str]] = []
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a.startswith("--") and len(a) > 2:
-            name, eq, value = a.partition("=")
-            if name in _CURL_VALUE and not eq:
-                i += 1
-                value = args[i] if i < len(args) else ""
-            opts.append((name, value))
-        elif a.startswith("-") and len(a) > 1:
-            for k, letter in enumerate(a[1:], start=1):  # -fsSL, -sSo out, -XPOST
-                name = f"-{letter}"
-                if name in _CURL_VALUE:
-                    value = a[k + 1:]
-                    if not value:
-                        i += 1
-                        value = args[i] if i < len(args) else ""
-                    opts.append((name, value))
-                    break
-                opts.append((name, ""))
-        else:
-            urls.append(a)
-        i += 1
-    urls += [v for n, v in opts if n == "--url" and v]
-    return urls, opts
-
-
-def _requests(opts: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """The options of each request: ``--next`` (``-:``) starts a new one."""
-    out: list[list[tuple[str, str]]] = [[]]
-    for name, value in opts:
-        if name in ("--next", "-:"):
-            out.append([])
-        else:
-            out[-1].append((name, value))
-    return out
-
-
-def _curl_writes(opts: list[tuple[str, str]]) -> str | None:
-    """The option that makes any request of the command change data: a body, an upload, or any method but
-    GET/HEAD given anywhere (several -X: every one counts)."""
-    for request in _requests(opts):
-        for name, value in request:
-            if name.startswith(_CURL_SEND) or name in ("-G", "--get", "--request-target"):
-                return name
-            if name in ("-X", "--request") and value.upper() not in ("GET", "HEAD"):
-                return value.upper()
-    return None
-
-
-def effect(argv: tuple[str, ...]) -> tuple[bool, bool]:
-    """(mutating, remote) of a non-wrangler command; sandbox file writes do not count as mutating.
-    A program outside the allow-list is both (fail safe)."""
-    program, args = argv[0], argv[1:]
-    if program == "curl":
-        urls, opts = _curl_args(args)
-        remote = any(not is_loopback(u) for u in urls)
-        return remote and _curl_writes(opts) is not None, remote
-    if program == "opsdocs":
-        base = _opsdocs_base(args)
-        return False, base is None or not is_loopback(base)
-    known = program in _SPECS or program in ("sed", "sqlite3")
-    return not known, not known
-
-
-def _curl(mode: str, args: tuple[str, ...]) -> Refusal | None:
-    urls, opts = _curl_args(args)
-    for name, value in opts:
-        if name in _CURL_REROUTE:
-            return f"curl {name} can send the request elsewhere", "call the URL directly"
-        if name not in _CURL_ALLOWED:
-            return (f"curl {name} is not allowed (it can read a config file, write a file, or send the request "
-                    "elsewhere)", "use plain GET requests: -fsS, -H, -o FILE, -m, --retry, -I, -L")
-        if name in _CURL_FILES and not writable_path(value):
-            return f"curl {name} {value!r} writes outside the sandbox", "use a relative path inside the checkout"
-        if value.startswith("@") or "%output{" in value or is_config_file(value):
-            return f"curl {name} {value!r} reads or writes a file", "give the value itself"
-    bad_url = next((u for u in urls if not is_loopback(u)), None) if mode == "rehearse" else None
-    if bad_url is not None:
-        return (f"curl to {bad_url!r} leaves the machine; rehearse blocks run offline",
-                "call the local dev server (http://127.0.0.1:8787), or use a remote-read block")
-    bad_scheme = next((u for u in urls if "://" in u and not u.lower().startswith(("http://", "https://"))), None)
-    if bad_scheme is not None:
-        return f"curl to {bad_scheme!r}: only http(s) URLs", "call an http(s) URL"
-    if mode == "remote-read":
-        writes = _curl_writes(opts)
-        if writes is not None:
-            return (f"curl {writes} changes data; remote-read blocks must only read",
-                    "use GET/HEAD without a body, or move it to a never block")
-    return None
-
-
 _HEALTH_OPTIONS = frozenset({"--base-url", "--root", "--checks", "--json"})
 
 
@@ -412,3 +257,16 @@ def _opsdocs_base(args: tuple[str, ...]) -> str | None:
         elif a.startswith("--base-url="):
             base = a.partition("=")[2]
     return base
+
+
+def effect(argv: tuple[str, ...]) -> tuple[bool, bool]:
+    """(mutating, remote) of a non-wrangler command; sandbox file writes do not count as mutating.
+    A program outside the allow-list is both (fail safe)."""
+    program, args = argv[0], argv[1:]
+    if program == "curl":
+        return curl_effect(args)
+    if program == "opsdocs":
+        base = _opsdocs_base(args)
+        return False, base is None or not is_loopback(base)
+    known = program in _SPECS or program in ("sed", "sqlite3")
+    return not known, not known

@@ -8,7 +8,10 @@ Anything not listed here is mutating and remote: a new or misspelt subcommand mu
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from opsdocs.project.model import Project
 
 from opsdocs import _credentials
 
@@ -145,3 +148,21 @@ def sql_is_read_only(sql: str) -> bool:
     if arg is None:
         return name in _READ_PRAGMAS
     return name in _ARG_READ_PRAGMAS
+
+
+def has_remote_bindings(project: Project) -> bool:
+    """Any binding, at the top or in an environment, with ``"remote": true`` (wrangler dev then connects
+    it to the real account)."""
+    return _any_remote(project.wrangler.raw, 0)
+
+
+def _any_remote(value: object, depth: int) -> bool:
+    if depth > 64:
+        return True  # deeper than any config: fail safe
+    if isinstance(value, dict):
+        if value.get("remote") is True or value.get("experimental_remote") is True:
+            return True
+        return any(_any_remote(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_any_remote(v, depth + 1) for v in value)
+    return False

@@ -25,6 +25,7 @@ from opsdocs.errors import PageError
 from opsdocs.steps import _tools, _yargs
 from opsdocs.steps import _wrangler_rules as rules
 from opsdocs.steps._shell import ShellCommand, ShellSyntaxError, split_commands
+from opsdocs.steps._wrangler_rules import has_remote_bindings
 from opsdocs.project.model import Project
 from opsdocs.steps.parse import Step
 
@@ -148,24 +149,6 @@ def _offline_without_credentials(cmd: Command) -> bool:
         return False
     head = cmd.text.split(cmd.argv[0], 1)[0] if cmd.argv else cmd.text
     return not any(var in head for var in rules.CREDENTIAL_VARS)
-
-
-def has_remote_bindings(project: Project) -> bool:
-    """Any binding, at the top or in an environment, with ``"remote": true`` (wrangler dev then connects
-    it to the real account)."""
-    return _any_remote(project.wrangler.raw, 0)
-
-
-def _any_remote(value: object, depth: int) -> bool:
-    if depth > 64:
-        return True  # deeper than any config: fail safe
-    if isinstance(value, dict):
-        if value.get("remote") is True or value.get("experimental_remote") is True:
-            return True
-        return any(_any_remote(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_any_remote(v, depth + 1) for v in value)
-    return False
 
 
 def _refuse(step: Step, message: str, hint: str, block_line: int) -> PageError:
