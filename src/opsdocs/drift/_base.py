@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from opsdocs.claims import Marker, find_markers
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.project.pages import RenderedPage
@@ -32,6 +33,11 @@ def passed(rule: Rule) -> Finding:
 def word_pattern(value: str) -> re.Pattern[str]:
     """``value`` as a whole config word: not inside a longer name (``my-api`` in ``my-api-x``)."""
     return re.compile(rf"(?<![\w-]){re.escape(value)}(?![\w-])")
+
+
+def markers(pages: Sequence[RenderedPage]) -> list[tuple[RenderedPage, Marker]]:
+    """Every ``claim()``/``quote()`` call written in the pages' sources, with its page, in page order."""
+    return [(page, m) for page in pages for m in find_markers(page.source)]
 
 
 def find_page(pages: Sequence[RenderedPage], name: str) -> RenderedPage | None:

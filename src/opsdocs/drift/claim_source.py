@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opsdocs.claims import find_markers, load_sources
-from opsdocs.drift._base import failure
+from opsdocs.claims import load_sources
+from opsdocs.drift._base import failure, markers
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.project.pages import RenderedPage
@@ -31,25 +31,24 @@ class ClaimSource:
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         data = load_sources()
         out = []
-        for page in pages:
-            for m in find_markers(page.source):
-                where = Location(page.relpath, m.line)
-                known = data.sources if m.kind == "claim" else data.quotes
-                if not m.literal:
-                    out.append(failure(self.id, f"{where}:dynamic", where,
-                                       f"{m.kind}() takes quoted ids only (e.g. {m.kind}(\"d1-time-travel\")); "
-                                       "a computed id cannot be checked"))
-                elif not m.ids:
-                    out.append(failure(self.id, f"{where}:empty", where,
-                                       f"{m.kind}() names no {'source' if m.kind == 'claim' else 'quote'}; "
-                                       f"cite an id from {_rel(data.path)}, or soften the sentence"))
-                if m.kind == "quote" and len(m.ids) > 1:
-                    out.append(failure(self.id, f"{where}:arity", where, "quote() shows one text: give one id"))
-                for ident in m.ids:
-                    if ident not in known:
-                        out.append(failure(self.id, f"{where}:{ident}", where,
-                                           f"{m.kind}() cites unknown {'source' if m.kind == 'claim' else 'quote'} "
-                                           f"'{ident}'; add it to {_rel(data.path)} or fix the id"))
+        for page, m in markers(pages):
+            where = Location(page.relpath, m.line)
+            known = data.sources if m.kind == "claim" else data.quotes
+            if not m.literal:
+                out.append(failure(self.id, f"{where}:dynamic", where,
+                                   f"{m.kind}() takes quoted ids only (e.g. {m.kind}(\"d1-time-travel\")); "
+                                   "a computed id cannot be checked"))
+            elif not m.ids:
+                out.append(failure(self.id, f"{where}:empty", where,
+                                   f"{m.kind}() names no {'source' if m.kind == 'claim' else 'quote'}; "
+                                   f"cite an id from {_rel(data.path)}, or soften the sentence"))
+            if m.kind == "quote" and len(m.ids) > 1:
+                out.append(failure(self.id, f"{where}:arity", where, "quote() shows one text: give one id"))
+            for ident in m.ids:
+                if ident not in known:
+                    out.append(failure(self.id, f"{where}:{ident}", where,
+                                       f"{m.kind}() cites unknown {'source' if m.kind == 'claim' else 'quote'} "
+                                       f"'{ident}'; add it to {_rel(data.path)} or fix the id"))
         return out
 
 

@@ -29,14 +29,11 @@ class DrizzleJournal:
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []
-        seen: set[Path] = set()
-        base = project.wrangler.path.parent
-        for db in project.databases:
-            directory = (base / db.migrations_dir).resolve()
+        for db in project.migration_databases:
+            directory = (project.wrangler.path.parent / db.migrations_dir).resolve()
             tags = journal_tags(directory)
-            if directory in seen or not tags:
+            if not tags:
                 continue
-            seen.add(directory)
             rel = f"{Path(project.wrangler.relpath).parent / db.migrations_dir}".removeprefix("./")
             text = (directory / JOURNAL).read_text(encoding="utf-8-sig")
             files = {m.path.stem: m for m in db.migrations}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from opsdocs.claims import Source, WranglerBundle, find_markers, load_sources
-from opsdocs.drift._base import failure
+from opsdocs.claims import Source, WranglerBundle, load_sources
+from opsdocs.drift._base import failure, markers
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
@@ -34,7 +34,7 @@ class QuotedOutput:
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         data = load_sources()
-        uses = [(page, m.line, ident) for page in pages for m in find_markers(page.source)
+        uses = [(page, m.line, ident) for page, m in markers(pages)
                 if m.kind == "quote" for ident in m.ids if ident in data.quotes]
         if not uses:
             return []

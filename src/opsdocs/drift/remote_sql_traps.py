@@ -33,15 +33,7 @@ class RemoteSqlTraps:
     )
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
-        out = []
-        seen: set[str] = set()
-        for db in project.databases:
-            for m in db.migrations:
-                if str(m.path) in seen:
-                    continue
-                seen.add(str(m.path))
-                out += _file_findings(self.id, m)
-        return out
+        return [f for db in project.migration_databases for m in db.migrations for f in _file_findings(self.id, m)]
 
 
 def _file_findings(rule: str, m: Migration) -> list[Finding]:

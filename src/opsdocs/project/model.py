@@ -295,6 +295,19 @@ class Project:
         return tuple(db for env in self.wrangler.environments for db in env.d1_databases)
 
     @property
+    def migration_databases(self) -> tuple[D1Database, ...]:
+        """One database per migrations folder, the first that names it (environments often share one):
+        what reads the migrations reads each folder once."""
+        seen: set[Path] = set()
+        out = []
+        for db in self.databases:
+            folder = (self.wrangler.path.parent / db.migrations_dir).resolve()
+            if folder not in seen:
+                seen.add(folder)
+                out.append(db)
+        return tuple(out)
+
+    @property
     def secret_refs(self) -> tuple[SecretRef, ...]:
         return tuple(ref for wf in self.workflows for ref in wf.secrets)
 
