@@ -158,3 +158,18 @@ def test_the_block_itself_stays_offline(fake_api: list[str], sandbox: Sandbox) -
     out = _raw(sandbox, f"node -e \"fetch('{url}').then(()=>console.log('reached'),e=>console.log('blocked', e.cause&&e.cause.code))\"")
     assert "blocked" in out and "reached" not in out
     assert not fake_api
+
+
+def test_a_local_command_through_the_broker_gets_no_token_and_no_network(
+    fake_api: list[str], sandbox: Sandbox
+) -> None:
+    # The block rewrites the sandbox's config so that a dry run's custom build dumps its environment: were
+    # the token given to every wrangler the broker runs, the block could read (and transform) that file.
+    config = sandbox.root / "wrangler.jsonc"
+    config.write_text(config.read_text().replace(
+        "{", '{"build": {"command": "env > leaked.txt; node -e \\"fetch(process.env.CLOUDFLARE_API_BASE_URL'
+             '+\'/user\').then(()=>console.log(\'ONLINE\'),()=>console.log(\'OFFLINE\'))\\" >> leaked.txt"},', 1))
+    out = _raw(sandbox, "wrangler deploy --dry-run --outdir out >/dev/null 2>&1 || true; rev leaked.txt; cat leaked.txt")
+    assert "OFFLINE" in out and "ONLINE" not in out, out[-2000:]
+    assert not [s for s in _spellings(TOKEN) if s in out]
+    assert not fake_api

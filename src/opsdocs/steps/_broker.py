@@ -12,7 +12,9 @@ sandbox to this broker, in the opsdocs process. The broker
   ``CLOUDFLARE_API_BASE_URL`` or a proxy and send the token elsewhere) or ``--env-file`` is given;
 - runs the real program under its own bwrap with the host network (the one place the real API is used)
   and its own PID namespace and ``/proc``: the block cannot see it, nor its environment;
-- gives the token to wrangler only (curl and ``opsdocs health`` get the network, never a credential);
+- gives the token to wrangler only, and only for a command that reaches Cloudflare (a local one, such as
+  ``deploy --dry-run`` whose custom build runs what the sandbox's config says, runs offline without it;
+  curl and ``opsdocs health`` get the network, never a credential);
 - sends back stdout and stderr, each masked whole, then the exit code.
 """
 
@@ -81,10 +83,11 @@ class Broker:
     """Listens on ``socket_path`` while a remote-read block runs; ``close()`` ends it and what it started."""
 
     def __init__(self, socket_path: Path, *, root: Path, refusal: Callable[[list[str]], str | None],
+                 remote: Callable[[list[str]], bool],
                  programs: dict[str, list[str]], env: dict[str, str], isolate: Callable[..., list[str]],
                  masker: Masker, timeout_s: float) -> None:
         self._root = root.resolve()
-        self._refusal, self._programs, self._env = refusal, programs, env
+        self._refusal, self._remote, self._programs, self._env = refusal, remote, programs, env
         self._isolate, self._mask, self._timeout_s = isolate, masker, timeout_s
         self._groups: set[_proc.ProcessGroup] = set()
         self._lock = threading.Lock()
@@ -146,10 +149,11 @@ class Broker:
         if why is not None:
             return _REFUSED, "", f"opsdocs: refused, not run: {argv[0]}: {why}\n"
         env = dict(self._env)
-        if argv[0] == "wrangler":  # the one program that needs the token
+        online = self._remote(argv)  # a local command (a dry run and its custom build) gets neither
+        if online and argv[0] == "wrangler":  # the one program that needs the token
             env.update({k: os.environ[k] for k in (*CREDENTIAL_ENV, *PASS_TO_WRANGLER) if os.environ.get(k)})
         real = [*self._programs[argv[0]], *argv[1:]]
-        return self._run(self._isolate(real, cwd=here, offline=False), here, env)
+        return self._run(self._isolate(real, cwd=here, offline=not online), here, env)
 
     def _run(self, argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str, str]:
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

@@ -280,6 +280,19 @@ def _is_local(parsed: _yargs.Parsed) -> bool:
     return local is not False
 
 
+def argv_is_remote(argv: list[str], project: Project | None = None) -> bool:
+    """Whether ``argv`` reaches Cloudflare (or any host): only then does the broker give it the network and,
+    for wrangler, the token. A local command (``deploy --dry-run``, whose custom build runs any program the
+    sandbox's config names) runs offline and without a credential."""
+    import shlex
+
+    try:
+        commands = classify(shlex.join(argv), remote_bindings=project is not None and has_remote_bindings(project))
+    except ShellSyntaxError:  # pragma: no cover - shlex.join always quotes
+        return False
+    return any(cmd.target == "remote" for cmd in commands)
+
+
 def argv_refusal(mode: str, argv: list[str], project: Project | None = None) -> str | None:
     """Why ``argv`` (one program, already expanded by a shell) must not run in a ``mode`` block, or None.
 

@@ -23,7 +23,7 @@ from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
 from opsdocs.steps import _isolation
 from opsdocs.steps._copy import copy_into
-from opsdocs.steps.classify import argv_refusal
+from opsdocs.steps.classify import argv_is_remote, argv_refusal
 from opsdocs.steps._broker import Broker, program_table, write_broker_shims
 from opsdocs.steps._shims import RUNNERS, write_shims
 from opsdocs.steps._proc import ProcResult, add_cleanup, remove_cleanup, run
@@ -180,6 +180,7 @@ class Sandbox:
         programs = program_table(self.toolchain.argv())
         return Broker(self.broker_socket, root=self._top, masker=masker, timeout_s=timeout_s,
                       refusal=lambda argv: argv_refusal("remote-read", argv, self.project), programs=programs,
+                      remote=lambda argv: argv_is_remote(argv, self.project),
                       env=self.env(), isolate=self.isolate)
 
     def isolate(self, argv: Sequence[str], *, offline: bool = True, cwd: Path | None = None) -> list[str]:
