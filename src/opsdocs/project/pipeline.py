@@ -19,48 +19,16 @@ Any role may be missing (``None``); the deployed wrangler environment is whateve
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from opsdocs.project._calls import (ActionCall, Call, CommandCall, ScriptCall, Scripts, WranglerCall,
-                                    action_calls, normalise_dir, run_calls, walk)
+from opsdocs.project._calls import Call, WranglerCall, normalise_dir
+from opsdocs.project._step_calls import Credentials, StepCalls, credentials, secret_for, step_calls
+from opsdocs.project._step_kinds import downstream, is_verification, runs_tests, upstream
 from opsdocs.project.model import Environment, Job, Location, Step, Workflow, WranglerConfig
 
-_TESTS = re.compile(r"^(?:test|tests|lint|check|typecheck|ci|verify|validate)(?:[:_-].*)?$|\btest\b")
-_TEST_PROGRAMS = {"pytest", "vitest", "jest", "tox", "mocha", "playwright", "eslint", "biome", "tsc", "ruff"}
-_HEALTH_SCRIPT = re.compile(r"health|smoke|verify|e2e|ping|probe|status", re.I)
-_HEALTH_ACTION = re.compile(r"health|smoke|uptime|url-check|check-url", re.I)
-_HTTP_PROGRAMS = {"curl", "wget", "http", "https", "xh"}
-# Where wrangler reads its credentials from (a wrangler fact, not project config); CF_* are the old names.
-from opsdocs._credentials import ACCOUNT_VARS, TOKEN_VARS  # noqa: E402  (one list for every reader)
-_SECRET = re.compile(r"secrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@dataclass(frozen=True)
-class StepCalls:
-    """One workflow step and everything it runs."""
-
-    workflow: Workflow
-    job: Job
-    step: Step
-    index: int  # position in the job
-    calls: tuple[Call, ...]
-
-    @property
-    def location(self) -> Location:
-        return self.step.location
-
-    @property
-    def name(self) -> str:
-        return self.step.name or self.step.id or self.step.uses or (self.step.run or "").strip().split("\n")[0]
-
-    def wrangler(self) -> list[WranglerCall]:
-        return [c for c in walk(self.calls) if isinstance(c, WranglerCall)]
-
-    def all(self) -> Iterator[Call]:
-        return walk(self.calls)
-
+__all__ = ["Credentials", "Lane", "Missing", "Pipeline", "QualityGate", "Role", "StepCalls", "config_dir",
+           "credentials", "downstream", "is_verification", "runs_tests", "secret_for", "step_calls", "upstream"]
 
 @dataclass(frozen=True)
 class Role:
@@ -114,12 +82,6 @@ class QualityGate:
 
 
 @dataclass(frozen=True)
-class Credentials:
-    token: str | None  # the secret handed to wrangler as the API token
-    account: str | None  # ... and as the account id
-
-
-@dataclass(frozen=True)
 class Lane:
     """One deploy of one wrangler environment and the roles around it."""
 
@@ -161,76 +123,6 @@ class Lane:
     def needs_migrations(self) -> bool:
         """The deployed environment binds D1 databases, so its schema must reach them first."""
         return bool(self.env.d1_databases) and self.kind != "pages"
-
-
-def step_calls(workflows: tuple[Workflow, ...], scripts: Scripts) -> tuple[StepCalls, ...]:
-    """Every step of every workflow, parsed once."""
-    out = []
-    for wf in workflows:
-        for job in wf.jobs.values():
-            for i, step in enumerate(job.steps):
-                calls: tuple[Call, ...] = ()
-                if step.uses:
-                    calls = action_calls(step.uses, step.with_, scripts)
-                elif step.run:
-                    calls = run_calls(step.run, scripts, step.working_directory or job.working_directory)
-                out.append(StepCalls(wf, job, step, i, calls))
-    return tuple(out)
-
-
-def secret_for(site: StepCalls, names: tuple[str, ...], action_input: str) -> str | None:
-    """The secret a step hands to wrangler: wrangler-action's input, else the step, job or workflow env."""
-    sources = [site.step.with_.get(action_input) if site.step.uses else None]
-    sources += [scope.get(n) for scope in (site.step.env, site.job.env, site.workflow.env) for n in names]
-    for value in sources:
-        m = _SECRET.search(str(value or ""))
-        if m:
-            return m.group(1)
-    return None
-
-
-def credentials(site: StepCalls) -> Credentials:
-    return Credentials(secret_for(site, TOKEN_VARS, "apiToken"), secret_for(site, ACCOUNT_VARS, "accountId"))
-
-
-def upstream(workflow: Workflow, job: Job) -> list[Job]:
-    """Every job ``job`` waits for through ``needs``, nearest first (not the job itself)."""
-    seen: list[Job] = []
-    todo = list(job.needs)
-    while todo:
-        other = workflow.jobs.get(todo.pop(0))
-        if other is not None and other not in seen:
-            seen.append(other)
-            todo.extend(other.needs)
-    return seen
-
-
-def downstream(workflow: Workflow, job: Job) -> list[Job]:
-    return [j for j in workflow.jobs.values() if job in upstream(workflow, j)]
-
-
-def runs_tests(steps: list[StepCalls]) -> bool:
-    for site in steps:
-        for call in site.all():
-            if isinstance(call, ScriptCall) and _TESTS.search(call.name):
-                return True
-            if isinstance(call, CommandCall) and (call.program in _TEST_PROGRAMS or call.words[:2] in (
-                    ("make", "test"), ("make", "check"), ("go", "test"), ("cargo", "test"))):
-                return True
-    return False
-
-
-def is_verification(site: StepCalls) -> bool:
-    """A step that checks the live deployment: an HTTP probe, ``opsdocs health``, a health/smoke script."""
-    for call in site.all():
-        if isinstance(call, CommandCall) and (call.program in _HTTP_PROGRAMS or call.words[:2] == ("opsdocs", "health")
-                                              or (call.program == "opsdocs" and "health" in call.words[1:2])):
-            return True
-        if isinstance(call, ScriptCall) and _HEALTH_SCRIPT.search(call.name):
-            return True
-        if isinstance(call, ActionCall) and _HEALTH_ACTION.search(call.action):
-            return True
-    return bool(site.step.name and _HEALTH_SCRIPT.search(site.step.name) and site.step.run)
 
 
 def config_dir(wrangler: WranglerConfig, repo_relpath: str) -> str:
