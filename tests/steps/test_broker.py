@@ -136,6 +136,9 @@ def test_a_wrangler_that_prints_the_token_is_masked_before_the_block_sees_it(
     ('W=deploy; wrangler "$W"', "changes a remote Cloudflare resource"),
     ("F=--remote; wrangler d1 execute DB --command 'DELETE FROM t' $F", "changes"),
     ("echo CLOUDFLARE_API_BASE_URL=http://127.0.0.1:9/x > .env; wrangler whoami", ".env"),
+    ("mkdir -p sub && echo HTTPS_PROXY=http://127.0.0.1:9 > sub/.env.production && cp wrangler.jsonc sub/ && "
+     "wrangler whoami -c sub/wrangler.jsonc", ".env.production"),
+    ("mkdir -p ../home/x && echo A=1 > ../home/x/.dev.vars && wrangler whoami", ".dev.vars"),
     ("wrangler whoami --env-file=/dev/null", "--env-file"),
     # a .env beside another config, away from the working folder and its parents
     ("mkdir -p sub && cp wrangler.jsonc sub/ && echo CLOUDFLARE_API_BASE_URL=http://127.0.0.1:9/x > sub/.env"

@@ -35,6 +35,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from opsdocs.steps import _proc
+from opsdocs.steps._copy import is_secret_file
 from opsdocs.steps.masking import CREDENTIAL_ENV, Masker
 
 __all__ = ["Broker", "write_broker_shims", "PASS_TO_WRANGLER"]
@@ -188,34 +189,18 @@ def _read_request(conn: socket.socket) -> dict[str, object]:
 
 
 def _wrangler_env_file(argv: list[str], cwd: Path, root: Path) -> str | None:
-    """A ``.env`` wrangler would load into the process that holds the token (none is ever copied in).
-
-    Wrangler looks beside the config it is given (``--config sub/wrangler.jsonc``), in the working folder
-    and the project root, so any such file anywhere in the sandbox counts, not only those above ``cwd``."""
+    """A ``.env`` (or ``.dev.vars``, ``.npmrc``...) anywhere in the sandbox: none is ever copied in, so it
+    was planted, and wrangler loads one next to the token from the folder of whatever config it is given."""
     if argv[0] != "wrangler":
         return None
     if any(a == "--env-file" or a.startswith("--env-file=") for a in argv[1:]):
         return "--env-file is not allowed where the token is (the file could send it elsewhere)"
-    planted = _dotenv_files(root)
-    if planted:
-        return (f"{planted} is in reach and wrangler would load it next to the token; "
-                "do not write .env or .dev.vars files in a remote-read block")
-    return None
-
-
-_WALK_LIMIT = 100_000  # entries: a sandbox copy of a project is far smaller; past this, refuse
-
-
-def _dotenv_files(root: Path) -> Path | str | None:
-    seen = 0
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "node_modules")  # read-only; wrangler reads no .env there
-        seen += len(dirs) + len(files)
-        if seen > _WALK_LIMIT:
-            return "a .env file (too many files to check)"
-        for name in sorted(files):
-            if (name == ".env" or name.startswith((".env.", ".dev.vars"))) and name != ".env.example":
-                return Path(folder) / name
+    for folder, dirs, files in os.walk(root):  # does not follow links: node_modules is not walked
+        dirs[:] = [d for d in dirs if d not in ("node_modules", ".wrangler")]
+        planted = sorted(f for f in files if is_secret_file(f))
+        if planted:
+            return (f"{Path(folder, planted[0])} is in the sandbox and wrangler would load it next to the "
+                    "token; do not write .env files in a remote-read block")
     return None
 
 
