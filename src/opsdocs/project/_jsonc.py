@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,15 +119,41 @@ class _Frame:
         self.seen_index = -1
         self.key = ""  # the current key, in an object
 
+    def next_item(self) -> None:
+        """After a ``,``: the next element of an array, or the next key of an object."""
+        if self.kind == "[":
+            self.index += 1
+        else:
+            self.expect_key = True
 
-def locate_keys(text: str) -> dict[str, tuple[int, int]]:
-    """Map each JSON pointer (``/env/production/d1_databases/0/binding``) to (line, col), 1-based."""
+
+def _past_trivia(text: str, i: int) -> int:
+    """The offset after the whitespace or comment at ``i`` (``i`` itself when there is none)."""
+    if text[i] in " \t\r\n":
+        return _WS.match(text, i).end()  # type: ignore[union-attr]
+    if text.startswith("//", i):
+        j = text.find("\n", i)
+        return len(text) if j < 0 else j
+    if text.startswith("/*", i):
+        j = text.find("*/", i + 2)
+        return len(text) if j < 0 else j + 2
+    return i
+
+
+def _positions(text: str) -> Callable[[int], tuple[int, int]]:
+    """Offset -> (line, col), 1-based."""
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def pos(offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 
+    return pos
+
+
+def locate_keys(text: str) -> dict[str, tuple[int, int]]:
+    """Map each JSON pointer (``/env/production/d1_databases/0/binding``) to (line, col), 1-based."""
+    pos = _positions(text)
     out: dict[str, tuple[int, int]] = {}
     stack: list[_Frame] = []
     pending_key: tuple[str, int] | None = None
@@ -140,15 +167,9 @@ def locate_keys(text: str) -> dict[str, tuple[int, int]]:
             out.setdefault(f"{frame.pointer}/{frame.index}", pos(offset))
 
     while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i = _WS.match(text, i).end()  # type: ignore[union-attr]
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
+        c, skipped = text[i], _past_trivia(text, i)
+        if skipped != i:
+            i = skipped
         elif c in "\"'":
             j = (_DQ if c == '"' else _SQ).match(text, i + 1).end()  # type: ignore[union-attr]
             token = text[i + 1 : j]
@@ -176,11 +197,7 @@ def locate_keys(text: str) -> dict[str, tuple[int, int]]:
             i += 1
         elif c == ",":
             if stack:
-                frame = stack[-1]
-                if frame.kind == "[":
-                    frame.index += 1
-                else:
-                    frame.expect_key = True
+                stack[-1].next_item()
             i += 1
         else:  # a bare word: number, literal, or an unquoted JSON5 key
             m = _BARE.match(text, i)
