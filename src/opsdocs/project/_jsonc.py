@@ -42,6 +42,11 @@ def parse_jsonc(text: str, path: str | Path) -> Any:
     except RecursionError:
         raise ConfigError(f"nested too deeply (more than {MAX_DEPTH} levels)", path=path, line=1,
                           hint="flatten the configuration") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit (not a JSONDecodeError)
+        m = re.search(r"\d{1000,}", text)
+        raise ConfigError(f"invalid number: {str(exc).split(';')[0]}", path=path,
+                          line=text.count("\n", 0, m.start()) + 1 if m else 1,
+                          hint="write a number of ordinary size") from None
     return _json5(text, path)
 
 

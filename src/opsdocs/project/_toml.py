@@ -34,6 +34,16 @@ def parse_toml(text: str, path: str | Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML: {msg}", path=path, line=line, col=int(m["col"]) if m else None,
                           hint="fix the syntax (strings in quotes, one `key = value` per line, "
                                "[table] headers in brackets)") from None
+    except RecursionError:  # tomllib recurses per nested array or inline table
+        raise ConfigError("nested too deeply", path=path, line=1, hint="flatten the configuration") from None
+    except ValueError as exc:  # an integer beyond Python's digit limit is a ValueError, not a TOMLDecodeError
+        raise ConfigError(f"invalid TOML value: {str(exc).split(';')[0]}", path=path, line=_long_number(text),
+                          hint="write a number of ordinary size") from None
+
+
+def _long_number(text: str) -> int:
+    m = re.search(r"\d{1000,}", text)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def _parts(dotted: str) -> list[str]:
