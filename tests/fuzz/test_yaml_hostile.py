@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from opsdocs.drift._mkdocs import load_mkdocs
+from opsdocs.project.site_config import load_mkdocs
 from opsdocs.errors import ConfigError
 from opsdocs.project._yaml import ALIAS_BOUND, load_yaml
 from opsdocs.project.checks import load_health_checks

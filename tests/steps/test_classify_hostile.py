@@ -354,3 +354,27 @@ def test_opsdocs_health_options_are_exact_and_confined(command: str, mode: str) 
 def test_opsdocs_health_plain_still_runs() -> None:
     allowed("opsdocs health --base-url http://127.0.0.1:8787 --checks checks/health.yml --json")
     allowed('opsdocs health --base-url "$OPSDOCS_BASE_URL"', "remote-read")
+
+
+# yargs-parser reads a short group letter by letter, but hands a letter the rest of the word when that rest
+# is a number, "-" or starts with a non-word character: `deploy -h0` is help="0" (false) and deploys,
+# as the pinned wrangler does (checked by hand: it starts the deploy); `-hv0` still shows help.
+@pytest.mark.parametrize("command", ["wrangler deploy -h0", "wrangler deploy -h1", "wrangler deploy -h-",
+                                     "wrangler deploy -h.5", "wrangler deploy -vh0", "npx wrangler deploy -h1e3"])
+def test_a_help_flag_with_a_number_glued_on_is_not_help(command: str) -> None:
+    assert "changes a remote Cloudflare resource" in refused(command)
+
+
+def test_help_before_a_glued_number_is_still_help() -> None:
+    allowed("wrangler deploy -hv0")  # -h, then -v="0": wrangler prints the help and exits
+
+
+# A value flag takes the next word only when it does not look like a flag: `--command --remote` gives
+# command "" and --remote a flag of its own.
+@pytest.mark.parametrize("command", [
+    "wrangler d1 execute DB --local --command --remote",
+    "wrangler d1 execute DB --persist-to --remote --command 'DELETE FROM t'",
+    "wrangler d1 execute DB -c --remote --command 'DELETE FROM t'",
+])
+def test_a_value_flag_does_not_swallow_a_flag(command: str) -> None:
+    assert "remote" in refused(command) or "reaches Cloudflare" in refused(command)

@@ -136,33 +136,44 @@ def _long(word: str, nxt: str | None, value_flags: frozenset[str], out: list[Fla
             return 2
         out.append(Flag(word, base, None, negated))
         return 1
-    if base in value_flags and nxt is not None:
+    if base in value_flags and _takes(nxt):
         out.append(Flag(word, base, nxt))
         return 2
-    out.append(Flag(word, base, None))
+    out.append(Flag(word, base, None))  # a value flag with no value: yargs gives "", wrangler complains
     return 1
 
 
+def _takes(nxt: str | None) -> bool:
+    """A value flag takes the next word unless it looks like a flag (``--env --remote``: env is "", and
+    --remote is read as a flag), as yargs-parser does; a negative number is a value."""
+    return nxt is not None and (not nxt.startswith("-") or _number(nxt))
+
+
 def _short(word: str, nxt: str | None, value_flags: frozenset[str], out: list[Flag]) -> int:
-    """``-e prod``, ``-eprod``, ``-e=prod``, ``-rv`` (each letter a flag until one takes a value)."""
+    """A short group as yargs-parser reads it: ``-rv`` is ``-r -v``; within the group a letter takes the rest
+    of the word only after ``=`` (``-e=prod``), when the rest is a number (``-h0``: help is "0", so false),
+    ``-``, or starts with a non-word character (``-e.x``); otherwise each letter is a flag of its own
+    (``-eprod`` is ``-e -p -r -o -d``: wrangler's strict mode then refuses the unknown letters). Only the
+    last letter can take the next word."""
     letters = word[1:]
-    for k, letter in enumerate(letters):
-        name = f"-{letter}"
-        rest = letters[k + 1:]
+    for k, letter in enumerate(letters[:-1]):
+        name, rest = f"-{letter}", letters[k + 1:]
         if rest.startswith("="):
             out.append(Flag(word, name, rest[1:]))
             return 1
-        if name in value_flags:
-            if rest:
-                out.append(Flag(word, name, rest))
-                return 1
-            if nxt is not None:
-                out.append(Flag(word, name, nxt))
-                return 2
-            out.append(Flag(word, name, None))
+        if rest == "-" or re.fullmatch(r"-?\d+(\.\d*)?(e-?\d+)?", rest) or not re.match(r"[A-Za-z0-9_]", rest):
+            out.append(Flag(word, name, rest))
             return 1
-        if not rest and name in BOOLEANS and nxt in ("true", "false"):
-            out.append(Flag(word, name, nxt))
-            return 2
         out.append(Flag(word, name, None))
+    name = f"-{letters[-1]}"
+    if name == "--":
+        return 1
+    if name in value_flags:
+        taken = _takes(nxt)
+        out.append(Flag(word, name, nxt if taken else None))
+        return 2 if taken else 1
+    if name in BOOLEANS and nxt in ("true", "false"):
+        out.append(Flag(word, name, nxt))
+        return 2
+    out.append(Flag(word, name, None))
     return 1
