@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["atomic_write_text", "relpath"]
@@ -34,7 +35,17 @@ def atomic_write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
 
 def relpath(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` (both resolved), POSIX-style; ``path`` as given when it is outside."""
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return relpath_in(path, (root,))
+
+
+def relpath_in(path: Path, bases: Iterable[Path | None]) -> str:
+    """``path`` relative to the first of ``bases`` that holds it (all resolved), POSIX-style; ``path`` as
+    given when none does. Where a finding or an error points: relative to the site, else the project."""
+    resolved = Path(path).resolve()
+    for base in bases:
+        if base is not None:
+            try:
+                return resolved.relative_to(Path(base).resolve()).as_posix()
+            except ValueError:
+                continue
+    return Path(path).as_posix()

@@ -16,7 +16,7 @@ import pytest
 
 import opsdocs.report.json as rjson
 from opsdocs.errors import ConfigError
-from opsdocs.report import Finding, Report, build_report, current_commit, mask, read_report, write_report
+from opsdocs.report import Finding, Report, build_report, current_commit, read_report, write_report
 from opsdocs.project.model import Location
 from opsdocs._fs import atomic_write_text
 from opsdocs.report._schema import report_schema, validate
@@ -127,10 +127,19 @@ def test_tiny_validator_refuses_keywords_it_does_not_enforce() -> None:
 # --- masking ------------------------------------------------------------------------------------
 
 
-def test_mask_replaces_secrets_longest_first_and_ignores_short_ones() -> None:
-    assert mask("token=abcd1234 and abcd", ["abcd", "abcd1234", "", "xy"]) == "token=*** and ***"
-    assert mask("a yes b", ["yes"]) == "a yes b"  # shorter than 4: would mask ordinary words
-    assert mask("nothing here", []) == "nothing here"
+def test_the_runs_masker_masks_longest_first_and_ignores_short_values(tmp_path: Path, make_project: Any) -> None:
+    """Through the hook `opsdocs verify` runs at the end, with the credentials of its environment."""
+    from opsdocs.verify._session import OpsdocsSession
+    from opsdocs.verify.context import VerifyContext, VerifyOptions
+
+    env = {"CLOUDFLARE_API_TOKEN": "abcd1234", "CLOUDFLARE_EMAIL": "abcd", "CLOUDFLARE_ACCOUNT_ID": "yes",
+           "PATH": os.environ["PATH"]}
+    options = VerifyOptions(root=make_project(), report=tmp_path / "r.json", env=env)
+    session = OpsdocsSession(options, ctx=VerifyContext(options))
+    session.findings = [Finding("health:x", "health", "failed", None, "token=abcd1234 and abcd; a yes b")]
+    session.pytest_sessionfinish(None, 0)  # type: ignore[arg-type]
+    (check,) = json.loads((tmp_path / "r.json").read_text())["checks"]
+    assert check["message"] == "token=*** and ***; a yes b"  # "yes" is shorter than 4: ordinary words stay
 
 
 def test_the_runs_report_masks_every_field_with_the_runs_masker(tmp_path: Path, make_project: Any) -> None:

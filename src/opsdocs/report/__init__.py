@@ -16,7 +16,6 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers
     from opsdocs.report.json import (
         build_report,
         current_commit,
-        mask,
         mask_findings,
         read_report,
         sort_findings,
@@ -35,7 +34,6 @@ _HOME = {
     "step_summary": "github",
     "build_report": "json",
     "current_commit": "json",
-    "mask": "json",
     "mask_findings": "json",
     "read_report": "json",
     "sort_findings": "model",
@@ -58,7 +56,6 @@ __all__ = [
     "build_report",
     "current_commit",
     "emit_github",
-    "mask",
     "mask_findings",
     "read_report",
     "render_status_markdown",

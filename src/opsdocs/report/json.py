@@ -14,7 +14,7 @@ from opsdocs._fs import atomic_write_text
 from opsdocs._subprocess import Timeout, run_captured
 from opsdocs.report.finding import Finding
 from opsdocs.report.model import REPORT_VERSION, STATUS_ORDER, Report, sort_findings
-from opsdocs.steps.masking import MIN_LENGTH, Masker
+from opsdocs.steps.masking import Masker
 
 __all__ = [
     "REPORT_VERSION",
@@ -22,21 +22,14 @@ __all__ = [
     "Report",
     "build_report",
     "current_commit",
-    "mask",
     "mask_findings",
     "read_report",
     "sort_findings",
     "write_report",
 ]
 
-MIN_SECRET_LEN = MIN_LENGTH  # shorter values ("1", "yes") would mask ordinary words and say nothing secret
 _GIT_TIMEOUT_S = 10.0
 _FRESH_HINT = "delete it and run `opsdocs verify` to write a fresh one"
-
-
-def mask(text: str, secrets: Iterable[str]) -> str:
-    """Replace every secret value of at least 4 characters in ``text`` with ``***`` (the run's Masker)."""
-    return Masker(secrets).mask(text)
 
 
 def mask_findings(findings: Iterable[Finding], masker: Masker) -> list[Finding]:

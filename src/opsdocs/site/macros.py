@@ -99,13 +99,9 @@ def on_post_page_macros(env: Any) -> None:
 
 def _relpath(path: Path, site_root: Path, project_root: Path | None) -> str:
     """Where a page's errors point: relative to the site, else (the project's own page) to the project."""
-    for base in (site_root, project_root):
-        if base is not None:
-            try:
-                return path.resolve().relative_to(base).as_posix()
-            except ValueError:
-                continue
-    return path.as_posix()
+    from opsdocs._fs import relpath_in
+
+    return relpath_in(path, (site_root, project_root))
 
 
 def on_page_read_source(page: Any, config: Any) -> str | None:

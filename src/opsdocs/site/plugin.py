@@ -169,12 +169,7 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         return text
 
     def _relpath(self, path: Path, docs_dir: Path) -> str:
+        from opsdocs._fs import relpath_in
         from opsdocs.project.load import GUIDES_DIR
 
-        for base in (GUIDES_DIR, self._root(), docs_dir.parent):
-            if base is not None:
-                try:
-                    return path.resolve().relative_to(base.resolve()).as_posix()
-                except ValueError:
-                    continue
-        return path.as_posix()
+        return relpath_in(path, (GUIDES_DIR, self._root(), docs_dir.parent))
