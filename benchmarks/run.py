@@ -5,7 +5,8 @@ goal | met?) and writes ``benchmarks/results.json`` (``--quick``: smaller sizes,
 ``benchmarks/.cache/results-quick.json``). Measures, in order: ``site`` (site build with the macros vs the
 same pages pre-rendered, 40x the shipped pages), ``steps`` (runbook step collection, 1,000 pages),
 ``links`` (link check of a 1,000-page built site, vs pytest-check-links), ``health`` (100 endpoints of
-200 ms) and ``verify`` (``opsdocs verify`` of this repo, with the share of time spent inside wrangler).
+200 ms), ``verify`` (``opsdocs verify`` of this repo, with the share of time spent inside wrangler) and
+``scale`` (benchmarks/scale.py: unchanged and one-edited re-verify vs full, 4 shards, CPU vs the baseline).
 
 The machine is shared (2 cores): the load average is recorded before and after each measure, a measure
 waits up to ``--max-wait`` seconds for a quiet machine, and one started on a busy machine is run again
@@ -91,8 +92,15 @@ def measure_site(quick: bool) -> dict[str, Any]:
     repeats = 3
     with tempfile.TemporaryDirectory(prefix="opsdocs-bench-site-") as tmp:
         base = Path(tmp)
-        configs = {"macros": synthetic.write_site(base / "macros", copies, prerendered=False),
-                   "prerendered": synthetic.write_site(base / "prerendered", copies, prerendered=True)}
+        macros = synthetic.write_site(base / "macros", copies, prerendered=False)
+        # The twin is the macros build's own final Markdown, built without the plugin (synthetic.write_twin).
+        captured = base / "captured"
+        code, out = _run([sys.executable, "-c", _BUILD, str(synthetic.capture_config(macros)),
+                          str(base / "site-capture")], cwd=macros.parent,
+                         env=_env(OPSDOCS_BENCH_CAPTURE=str(captured)), timeout_s=1800)
+        if code != 0:
+            raise RuntimeError(f"mkdocs build (capture) failed:\n{out[-3000:]}")
+        configs = {"macros": macros, "prerendered": synthetic.write_twin(macros, captured, base / "twin")}
         times: dict[str, list[float]] = {name: [] for name in configs}
         cpu: dict[str, list[float]] = {name: [] for name in configs}
         for _ in range(repeats):  # alternate, so a burst of load from elsewhere hits both alike
@@ -228,9 +236,15 @@ def measure_verify(quick: bool) -> dict[str, Any]:
     }
 
 
+def measure_scale(quick: bool) -> dict[str, Any]:
+    from scale import measure_scale as scale  # benchmarks/scale.py: incremental runs, shards, CPU vs baseline
+
+    return scale(quick)
+
+
 MEASURES: dict[str, Callable[[bool], dict[str, Any]]] = {
     "site": measure_site, "steps": measure_steps, "links": measure_links, "health": measure_health,
-    "verify": measure_verify,
+    "verify": measure_verify, "scale": measure_scale,
 }
 
 

@@ -3,8 +3,13 @@
 ``write_site(dest, copies, prerendered=...)`` copies every page of the shipped site (``docs/**/*.md`` and
 the drills in ``runbooks/``) under ``copies`` sub-folders of a new ``docs/``, with a generated nav, and
 writes an ``mkdocs.yml`` derived from ours. ``prerendered=True`` writes each page already rendered with
-the same context the macros plugin uses and drops the plugin from the config: the same site, built
-without the macros, so the two builds differ only by the plugin's cost.
+the same context the macros plugin uses and drops the plugin from the config.
+
+``write_twin(macros_config, dest)`` is the twin the site goal means (issue 15): the macros site is built
+once with a capture hook that saves every page's *final* Markdown (after every ``on_page_markdown``,
+front matter kept), and the twin is those exact texts without the macros plugin. ``prerendered=True``
+rendered the pages again through ``render_source`` with another relpath and project load, which is not
+the same text (the benchmark reported 1.16 where the same-text ratio was 1.30).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from opsdocs.site.hooks import runbook_pages
 from opsdocs.site.pages import RenderedPage
 from opsdocs.site.render import render_pages, render_source, split_front_matter
 
-__all__ = ["copy_name", "page_count", "repeated_pages", "shipped_pages", "write_site"]
+__all__ = ["capture_config", "copy_name", "page_count", "repeated_pages", "shipped_pages", "write_site",
+           "write_twin"]
 
 
 def copy_name(i: int) -> str:
@@ -105,6 +111,59 @@ def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = 
     config = dest / "mkdocs.yml"
     config.write_text(_config_text(site_root, copies, drills, macros=not prerendered), encoding="utf-8")
     return config
+
+
+_CAPTURE_HOOK = """
+import os
+from pathlib import Path
+
+import yaml
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-100)  # after every other on_page_markdown: the text the page is built from
+def on_page_markdown(markdown, page, config, files):
+    out = Path(os.environ["OPSDOCS_BENCH_CAPTURE"]) / page.file.src_uri
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {k: v for k, v in page.meta.items() if k != "render_macros"}
+    front = "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" if meta else ""
+    out.write_text(front + markdown, encoding="utf-8")
+    return markdown
+"""
+
+
+def capture_config(macros_config: Path) -> Path:
+    """The macros site's config plus the capture hook (run it with OPSDOCS_BENCH_CAPTURE=<dir>)."""
+    hook = macros_config.parent / "capture_hook.py"
+    hook.write_text(_CAPTURE_HOOK, encoding="utf-8")
+    text = macros_config.read_text(encoding="utf-8")
+    marker = "\nhooks:\n"
+    assert marker in text, "the shipped mkdocs.yml has a hooks: list"
+    out = macros_config.parent / "mkdocs-capture.yml"
+    out.write_text(text.replace(marker, f"{marker}  - {hook}\n", 1), encoding="utf-8")
+    return out
+
+
+def write_twin(macros_config: Path, captured: Path, dest: Path) -> Path:
+    """The static twin: the macros site with each page replaced by its captured final Markdown and the
+    macros plugin dropped from the config."""
+    shutil.copytree(macros_config.parent, dest, symlinks=True,
+                    ignore=shutil.ignore_patterns("site-*", "capture_hook.py", "mkdocs-capture.yml"))
+    for md in captured.rglob("*.md"):
+        target = dest / "docs" / md.relative_to(captured)
+        target.write_text(md.read_text(encoding="utf-8"), encoding="utf-8")
+    lines, in_macros = [], False
+    for line in (dest / "mkdocs.yml").read_text(encoding="utf-8").splitlines():
+        if line and not line[0].isspace():
+            in_macros = False
+        if line.startswith("  - macros:"):
+            in_macros = True
+        elif in_macros and not line.startswith("      "):
+            in_macros = False
+        if not in_macros:
+            lines.append(line)
+    (dest / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest / "mkdocs.yml"
 
 
 _RELPATH = re.compile(r"^(docs|runbooks)/")
