@@ -126,7 +126,7 @@ def on_page_markdown(markdown, page, config, files):
     out = Path(os.environ["OPSDOCS_BENCH_CAPTURE"]) / page.file.src_uri
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {k: v for k, v in page.meta.items() if k != "render_macros"}
-    front = "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\n\n" if meta else ""
+    front = "---\\n" + yaml.safe_dump(meta, sort_keys=False) + "---\\n\\n" if meta else ""
     out.write_text(front + markdown, encoding="utf-8")
     return markdown
 """
