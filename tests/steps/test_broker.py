@@ -176,3 +176,41 @@ def test_a_local_command_through_the_broker_gets_no_token_and_no_network(
     assert "OFFLINE" in out and "ONLINE" not in out, out[-2000:]
     assert not [s for s in _spellings(TOKEN) if s in out]
     assert not fake_api
+
+
+def _rot13(text: str) -> str:
+    import codecs
+
+    return codecs.encode(text, "rot13")
+
+
+def test_no_transform_of_the_token_reaches_any_output_of_a_real_run(
+    fake_api: list[str], make_project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """``opsdocs verify`` end to end: a remote-read step whose wrangler uses the token and whose next line
+    prints the environment rot13'd (a transform no masker knows). Console, JSON report, JUnit, GitHub
+    annotations and the step summary must hold no spelling of it, and the API must have seen it."""
+    import os
+    import subprocess
+    import sys
+
+    root = make_project({"src/index.js": "export default {};\n"})
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: t\ndocs_dir: docs\nnav:\n  - a.md\n")
+    (site / "docs" / "a.md").write_text(
+        '# A\n\n```{.bash title="who" data-mode="remote-read" data-expect="never printed"}\n'
+        "npx wrangler whoami\njq -n env | tr 'A-Za-z' 'N-ZA-Mn-za-m'\n```\n")
+    summary, report, junit = tmp_path / "summary.md", tmp_path / "r.json", tmp_path / "j.xml"
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from opsdocs.cli import main; sys.exit(main())", "verify", "--plain",
+         "--root", str(root), "--site-root", str(site), "-m", "runbook", "--report", str(report),
+         "--junit", str(junit)], capture_output=True, text=True, timeout=600, env=env, start_new_session=True)
+    outputs = {"stdout": proc.stdout, "stderr": proc.stderr, "report": report.read_text(),
+               "junit": junit.read_text(), "summary": summary.read_text() if summary.exists() else ""}
+    assert proc.returncode != 0 and "never printed" in outputs["report"]  # the step ran and its tail is shown
+    spellings = _spellings(TOKEN) | {_rot13(TOKEN), _rot13(TOKEN)[::-1]}
+    leaked = {name: [s for s in spellings if s in text] for name, text in outputs.items()}
+    assert not any(leaked.values()), leaked
+    assert f"Bearer {TOKEN}" in fake_api
