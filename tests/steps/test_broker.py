@@ -214,3 +214,63 @@ def test_no_transform_of_the_token_reaches_any_output_of_a_real_run(
     leaked = {name: [s for s in spellings if s in text] for name, text in outputs.items()}
     assert not any(leaked.values()), leaked
     assert f"Bearer {TOKEN}" in fake_api
+
+
+def _with_cmdline(needle: bytes) -> list[int]:
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if needle in (proc / "cmdline").read_bytes():
+                    pids.append(int(proc.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _host_address() -> str:
+    import socket
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+        address = str(probe.getsockname()[0])
+    except OSError:
+        pytest.skip("no non-loopback address on this machine")
+    finally:
+        probe.close()
+    if address.startswith("127."):
+        pytest.skip("no non-loopback address on this machine")
+    return address
+
+
+def test_what_the_broker_started_dies_with_its_block(sandbox: Sandbox) -> None:
+    import time
+
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            release.wait(120)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    host = _host_address()  # not loopback: the broker gives curl the network only for a remote host
+    server = ThreadingHTTPServer((host, 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    marker = f"/hang-{id(server)}"
+    try:
+        # The block gives up on its curl after 1 s and ends; the broker's curl would wait for its own 60 s
+        # timeout, were it not ended with the block.
+        url = f"http://{host}:{server.server_port}{marker}"
+        result = sandbox.run(f"timeout 1 curl -s {url} || echo gave-up", 60, remote=True, masker=Masker())
+        assert "gave-up" in result.output and not result.timed_out
+        deadline = time.monotonic() + 10
+        while (left := _with_cmdline(marker.encode())) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert left == [], "the broker's curl outlived its block"
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()

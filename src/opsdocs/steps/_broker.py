@@ -102,7 +102,8 @@ class Broker:
         threading.Thread(target=self._accept, name="opsdocs-broker", daemon=True).start()
 
     def close(self) -> None:
-        self._closed = True
+        with self._lock:
+            self._closed = True
         with suppress(OSError):
             self._server.shutdown(socket.SHUT_RDWR)
         self._server.close()
@@ -164,7 +165,10 @@ class Broker:
                 return 127, "", f"opsdocs: {argv[0]} did not start: {exc}\n"
             with self._lock:
                 self._groups.add(group)
+                late = self._closed  # the block ended while this one was starting: close() missed it
             try:
+                if late:
+                    raise subprocess.TimeoutExpired(argv, 0)
                 code = group.wait(self._timeout_s)
             except subprocess.TimeoutExpired:
                 code = 124
