@@ -378,3 +378,12 @@ def test_help_before_a_glued_number_is_still_help() -> None:
 ])
 def test_a_value_flag_does_not_swallow_a_flag(command: str) -> None:
     assert "remote" in refused(command) or "reaches Cloudflare" in refused(command)
+
+
+@pytest.mark.parametrize("command", [
+    "npx wrangler d1 migrations apply DB --remote.x", "npx wrangler d1 migrations apply DB --local --remote.on=1",
+    "npx wrangler deploy --dry-run --dry-run.x", "npx wrangler dev --tunnel.enabled", "wrangler deploy --no-dry-run.x",
+])
+@pytest.mark.parametrize("mode", MODES)
+def test_yargs_dot_notation_is_refused(command: str, mode: str) -> None:
+    assert "dot-notation" in refused(command, mode)

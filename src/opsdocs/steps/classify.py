@@ -121,6 +121,10 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
         return None
     if not cmd.wrangler:
         return _tools.refusal(mode, cmd.argv)
+    dotted = next((name for name, _ in cmd.flags if "." in name), None)
+    if dotted is not None:  # yargs dot-notation: --remote.x=1 makes `remote` an object, which is truthy
+        return (f"{dotted} sets a nested value (yargs dot-notation), which can turn on a flag such as --remote",
+                "write the flag itself")
     if cmd.mutating and cmd.target == "remote":
         return ("it changes a remote Cloudflare resource",
                 'mark the block data-mode="never" with data-why, and run it from the deploy workflow')
@@ -278,34 +282,3 @@ def _is_local(parsed: _yargs.Parsed) -> bool:
     if remote is False:
         return True
     return local is not False
-
-
-def argv_is_remote(argv: list[str], project: Project | None = None) -> bool:
-    """Whether ``argv`` reaches Cloudflare (or any host): only then does the broker give it the network and,
-    for wrangler, the token. A local command (``deploy --dry-run``, whose custom build runs any program the
-    sandbox's config names) runs offline and without a credential."""
-    import shlex
-
-    try:
-        commands = classify(shlex.join(argv), remote_bindings=project is not None and has_remote_bindings(project))
-    except ShellSyntaxError:  # pragma: no cover - shlex.join always quotes
-        return False
-    return any(cmd.target == "remote" for cmd in commands)
-
-
-def argv_refusal(mode: str, argv: list[str], project: Project | None = None) -> str | None:
-    """Why ``argv`` (one program, already expanded by a shell) must not run in a ``mode`` block, or None.
-
-    The credential broker's check: what reaches it was never seen by ``check_safety`` as written (a value
-    from a variable, a word built at run time), so it is read again, word by word, as wrangler reads it."""
-    import shlex
-
-    try:
-        commands = classify(shlex.join(argv), remote_bindings=project is not None and has_remote_bindings(project))
-    except ShellSyntaxError as exc:  # pragma: no cover - shlex.join always quotes
-        return f"cannot read the command: {exc}"
-    for cmd in commands:
-        reason = _refusal(mode, cmd)
-        if reason is not None:
-            return f"{reason[0]}; {reason[1]}"
-    return None

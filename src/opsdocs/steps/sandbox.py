@@ -23,7 +23,7 @@ from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
 from opsdocs.steps import _isolation
 from opsdocs.steps._copy import copy_into
-from opsdocs.steps.classify import argv_is_remote, argv_refusal
+from opsdocs.steps._expanded import argv_is_remote, argv_refusal
 from opsdocs.steps._broker import Broker, program_table, write_broker_shims
 from opsdocs.steps._shims import RUNNERS, write_shims
 from opsdocs.steps._proc import ProcResult, add_cleanup, remove_cleanup, run
