@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from opsdocs.project._calls import Call, WranglerCall, normalise_dir
 from opsdocs.project._step_calls import Credentials, StepCalls, credentials, secret_for, step_calls
@@ -30,32 +31,31 @@ from opsdocs.project.model import Environment, Job, Location, Step, Workflow, Wr
 __all__ = ["Credentials", "Lane", "Missing", "Pipeline", "QualityGate", "Role", "StepCalls", "config_dir",
            "credentials", "downstream", "is_verification", "runs_tests", "secret_for", "step_calls", "upstream"]
 
+T = TypeVar("T")
+
+
+class _OfSite(Generic[T]):
+    """A Role's attribute that is its step's (``role.job`` is ``role.site.job``)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, role: Any, owner: type | None = None) -> T:
+        value: T = getattr(role.site, self.name)
+        return value
+
+
 @dataclass(frozen=True)
 class Role:
     """A step that plays a part (``call``: the wrangler call that makes it so, when there is one)."""
 
     site: StepCalls
     call: Call | None = None
-
-    @property
-    def job(self) -> Job:
-        return self.site.job
-
-    @property
-    def step(self) -> Step:
-        return self.site.step
-
-    @property
-    def workflow(self) -> Workflow:
-        return self.site.workflow
-
-    @property
-    def location(self) -> Location:
-        return self.site.location
-
-    @property
-    def name(self) -> str:
-        return self.site.name
+    job = _OfSite[Job]()
+    step = _OfSite[Step]()
+    workflow = _OfSite[Workflow]()
+    location = _OfSite[Location]()
+    name = _OfSite[str]()
 
 
 @dataclass(frozen=True)
@@ -188,15 +188,18 @@ class Pipeline:
     def deploy_step(self) -> Step | Missing:
         return self.primary.deploy.step if self.primary else Missing("deploy")
 
+    def _part(self, role: str, part: str, what: str) -> Any:
+        """``part`` (job or step) of the primary lane's ``role``; Missing(what) without one."""
+        found = getattr(self.primary, role, None) if self.primary else None
+        return getattr(found, part) if found else Missing(what)
+
     @property
     def migrate(self) -> Job | Missing:
-        lane = self.primary
-        return lane.migrate.job if lane and lane.migrate else Missing("migrations")
+        return self._part("migrate", "job", "migrations")  # type: ignore[no-any-return]
 
     @property
     def migrate_step(self) -> Step | Missing:
-        lane = self.primary
-        return lane.migrate.step if lane and lane.migrate else Missing("migrations")
+        return self._part("migrate", "step", "migrations")  # type: ignore[no-any-return]
 
     @property
     def quality(self) -> QualityGate | Missing:
@@ -204,13 +207,11 @@ class Pipeline:
 
     @property
     def health_step(self) -> Step | Missing:
-        lane = self.primary
-        return lane.verify.step if lane and lane.verify else Missing("post-deploy verification")
+        return self._part("verify", "step", "post-deploy verification")  # type: ignore[no-any-return]
 
     @property
     def rollback_step(self) -> Step | Missing:
-        lane = self.primary
-        return lane.rollback.step if lane and lane.rollback else Missing("rollback")
+        return self._part("rollback", "step", "rollback")  # type: ignore[no-any-return]
 
     @property
     def env(self) -> Environment:
