@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from opsdocs.project.model import Project
+from opsdocs.project._calls import WranglerCall
 from opsdocs.project.pipeline import credentials
 from opsdocs.scaffold._marker import TODO, WORKFLOW
 
@@ -91,7 +92,8 @@ def _known(project: Project) -> dict[str, _Known]:
             if is_deploy:
                 known.deploys.add(lane.env.worker_name)
                 known.routes = known.routes or bool(lane.env.routes)
-                known.pages = known.pages or bool(lane.deploy.call and lane.deploy.call.path[:1] == ("pages",))
+                call = lane.deploy.call
+                known.pages = known.pages or (isinstance(call, WranglerCall) and call.path[:1] == ("pages",))
             else:
                 known.d1 = True
     return out

@@ -44,6 +44,22 @@ def _toolchain_steps(pm: PackageManager, install_dir: str, project_dir: str) -> 
 """
 
 
+_TRIGGERS = """\
+name: opsdocs-nightly
+
+on:
+  schedule:
+    - cron: "23 4 * * *"
+  workflow_dispatch:
+
+permissions: {}
+
+concurrency:
+  group: opsdocs-nightly
+  cancel-in-progress: false
+"""
+
+
 def render_workflow(pm: PackageManager, *, base_url: str, opsdocs_version: str, project_dir: str = ".",
                     install_dir: str = ".") -> str:
     """``project_dir``/``install_dir``: the Worker's folder and the lockfile's, relative to the repository
@@ -56,19 +72,7 @@ def render_workflow(pm: PackageManager, *, base_url: str, opsdocs_version: str, 
     return f"""\
 # Nightly: check the docs against reality with `opsdocs verify` (written by `opsdocs init`).
 # Package manager: {pm.name} ({lock}); wrangler is the project's own, from its lockfile.
-name: opsdocs-nightly
-
-on:
-  schedule:
-    - cron: "23 4 * * *"
-  workflow_dispatch:
-
-permissions: {{}}
-
-concurrency:
-  group: opsdocs-nightly
-  cancel-in-progress: false
-
+{_TRIGGERS}
 jobs:
   verify:
     name: Verify the docs against reality
