@@ -15,7 +15,7 @@ from opsdocs.project.pages import RenderedPage
 class Rule(Protocol):
     id: str  # kebab-case, stable: findings are "drift:<id>[:<detail>]"
     title: str  # one line
-    doc: str  # one paragraph: what it checks, why it matters, how to fix a finding
+    doc: str  # one paragraph (wrapped in the source): what it checks, why it matters, how to fix a finding
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]: ...
 

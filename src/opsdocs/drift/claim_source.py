@@ -14,19 +14,18 @@ from opsdocs.project.pages import RenderedPage
 class ClaimSource:
     id = "claim-source"
     title = "Every claim marker cites a known source, every quote marker a known quote"
-    doc = (
-        "A sentence about how Cloudflare, wrangler or GitHub behaves is followed by "
-        "`{{ claim(\"source-id\", ...) }}`, which renders a short linked reference to each source; a text "
-        "wrangler prints is written `{{ quote(\"quote-id\") }}`, never retyped. Sources and quotes live "
-        "once, in `src/opsdocs/data/sources.yml` (a docs page or issue by `url`, or wrangler's code by "
-        "`wrangler:` path under `packages/wrangler/` of cloudflare/workers-sdk at a `version`). This "
-        "rule fails at the page's line on a `claim()` with no source id, on an id the file does not "
-        "define, and on an argument that is not a quoted id (it could not be checked before rendering). "
-        "Why: on-call trusts these pages; a claim nobody can follow to its source cannot be re-checked "
-        "when wrangler or the platform changes. Fix: add the source to `sources.yml` (title, url or "
-        "wrangler path + version, and what it supports) and cite its id; when no public source backs a "
-        "sentence, soften the sentence instead."
-    )
+    doc = """
+        A sentence about how Cloudflare, wrangler or GitHub behaves is followed by `{{ claim("source-id", ...)
+        }}`, which renders a short linked reference to each source; a text wrangler prints is written `{{
+        quote("quote-id") }}`, never retyped. Sources and quotes live once, in `src/opsdocs/data/sources.yml` (a
+        docs page or issue by `url`, or wrangler's code by `wrangler:` path under `packages/wrangler/` of
+        cloudflare/workers-sdk at a `version`). This rule fails at the page's line on a `claim()` with no source
+        id, on an id the file does not define, and on an argument that is not a quoted id (it could not be
+        checked before rendering). Why: on-call trusts these pages; a claim nobody can follow to its source
+        cannot be re-checked when wrangler or the platform changes. Fix: add the source to `sources.yml` (title,
+        url or wrangler path + version, and what it supports) and cite its id; when no public source backs a
+        sentence, soften the sentence instead.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         data = load_sources()

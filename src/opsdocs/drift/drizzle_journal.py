@@ -16,16 +16,16 @@ from opsdocs.project.pages import RenderedPage
 class DrizzleJournal:
     id = "drizzle-journal"
     title = "A drizzle-kit journal and its SQL files list the same migrations"
-    doc = (
-        "drizzle-kit writes each migration twice: a SQL file (`0003_add_posts.sql`, statements separated by "
-        "`--> statement-breakpoint`) and an entry with that `tag` in `meta/_journal.json`, which drizzle's own "
-        "migrator follows (https://orm.drizzle.team/docs/kit-overview). wrangler ignores the journal and applies "
-        "the SQL files by name (https://developers.cloudflare.com/d1/reference/migrations/). A journal entry "
-        "whose file was deleted, or a SQL file written by hand and never journalled, makes the two disagree: "
-        "`drizzle-kit generate` then diffs against the wrong snapshot, and the database the Worker sees differs "
-        "from the one drizzle believes in. Each finding names the journal line or the file; fix it by "
-        "restoring the file, removing the stale entry, or regenerating with drizzle-kit."
-    )
+    doc = """
+        drizzle-kit writes each migration twice: a SQL file (`0003_add_posts.sql`, statements separated by `-->
+        statement-breakpoint`) and an entry with that `tag` in `meta/_journal.json`, which drizzle's own
+        migrator follows (https://orm.drizzle.team/docs/kit-overview). wrangler ignores the journal and applies
+        the SQL files by name (https://developers.cloudflare.com/d1/reference/migrations/). A journal entry
+        whose file was deleted, or a SQL file written by hand and never journalled, makes the two disagree:
+        `drizzle-kit generate` then diffs against the wrong snapshot, and the database the Worker sees differs
+        from the one drizzle believes in. Each finding names the journal line or the file; fix it by restoring
+        the file, removing the stale entry, or regenerating with drizzle-kit.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []

@@ -13,15 +13,16 @@ from opsdocs.project.pages import RenderedPage
 class EnvMissingBindings:
     id = "env-missing-bindings"
     title = "Every wrangler environment repeats the top-level bindings and vars"
-    doc = (
-        "wrangler does not inherit `vars` or bindings (`d1_databases`, ...) into `env.<name>`: an "
-        "environment that does not repeat them deploys a Worker without them, and `env.DB` is undefined "
-        "in production while every local test passes. Each `env.<name>` must declare every D1 binding and "
-        "every var the top level declares, and any binding of another kind (KV, R2, Durable Objects, services, queues...) and every `secrets.required` name likewise. A var missing on purpose is still a finding: set it explicitly "
-        "in the environment (an empty string if need be), so the difference is written down. Fix it by "
-        "adding the binding (with that environment's own `database_name` and `database_id`) or the var "
-        "under `env.<name>` in wrangler.jsonc."
-    )
+    doc = """
+        wrangler does not inherit `vars` or bindings (`d1_databases`, ...) into `env.<name>`: an environment
+        that does not repeat them deploys a Worker without them, and `env.DB` is undefined in production while
+        every local test passes. Each `env.<name>` must declare every D1 binding and every var the top level
+        declares, and any binding of another kind (KV, R2, Durable Objects, services, queues...) and every
+        `secrets.required` name likewise. A var missing on purpose is still a finding: set it explicitly in the
+        environment (an empty string if need be), so the difference is written down. Fix it by adding the
+        binding (with that environment's own `database_name` and `database_id`) or the var under `env.<name>` in
+        wrangler.jsonc.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []

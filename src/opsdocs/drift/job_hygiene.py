@@ -11,14 +11,14 @@ from opsdocs.report.finding import Finding
 class JobHygiene(WorkflowAudit):
     id = "job-hygiene"
     title = "Every job has timeout-minutes and permissions"
-    doc = (
-        "Every job must set `timeout-minutes` (GitHub's default is 360: a hung migration holds the "
-        "deploy concurrency group for six hours) and `permissions` (the default token may be "
-        "read-write on everything). A job that calls a reusable workflow (`uses:`) cannot set a timeout, "
-        "so only its permissions are required. A workflow-level `permissions: {}` covers its jobs: they "
-        "get no token rights at all, which is already the least. Fix a finding by adding the key to the "
-        "job, with the smallest permissions it needs (often `contents: read`)."
-    )
+    doc = """
+        Every job must set `timeout-minutes` (GitHub's default is 360: a hung migration holds the deploy
+        concurrency group for six hours) and `permissions` (the default token may be read-write on everything).
+        A job that calls a reusable workflow (`uses:`) cannot set a timeout, so only its permissions are
+        required. A workflow-level `permissions: {}` covers its jobs: they get no token rights at all, which is
+        already the least. Fix a finding by adding the key to the job, with the smallest permissions it needs
+        (often `contents: read`).
+    """
 
     def visit_job(self, project: Project, workflow: Workflow, job: Job) -> list[Finding]:
         out = []

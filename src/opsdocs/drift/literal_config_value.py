@@ -48,18 +48,17 @@ def config_values(project: Project) -> dict[re.Pattern[str], tuple[str, str]]:
 class LiteralConfigValue:
     id = "literal-config-value"
     title = "Pages render config values with macros instead of typing them"
-    doc = (
-        "A page must not type a value that comes from the config: Worker names (top level and "
-        "`<name>-<env>`), D1 database names, ids and binding names, secret names, and wrangler "
-        "environment names used as `--env`/`-e` values. Typed values are how docs drift: the config "
-        "changes and the page keeps the old name. The page source is scanned outside `{{ }}`, `{% %}`, "
-        "`{# #}` and HTML comments, in prose and code alike, for whole words (case-sensitive; "
-        "`my-api` does not match inside `my-api-production`, `DB` not inside `DBs`). Environment "
-        "names are checked only as flag values because words like `production` are also prose; job ids "
-        "are not checked for the same reason; wrangler's own variables (`CLOUDFLARE_API_TOKEN`, "
-        "`CLOUDFLARE_ACCOUNT_ID`) are fixed names, not config. Fix a finding by rendering the value with "
-        "the macro that reads it from the config."
-    )
+    doc = """
+        A page must not type a value that comes from the config: Worker names (top level and `<name>-<env>`), D1
+        database names, ids and binding names, secret names, and wrangler environment names used as `--env`/`-e`
+        values. Typed values are how docs drift: the config changes and the page keeps the old name. The page
+        source is scanned outside `{{ }}`, `{% %}`, `{# #}` and HTML comments, in prose and code alike, for
+        whole words (case-sensitive; `my-api` does not match inside `my-api-production`, `DB` not inside `DBs`).
+        Environment names are checked only as flag values because words like `production` are also prose; job
+        ids are not checked for the same reason; wrangler's own variables (`CLOUDFLARE_API_TOKEN`,
+        `CLOUDFLARE_ACCOUNT_ID`) are fixed names, not config. Fix a finding by rendering the value with the
+        macro that reads it from the config.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         patterns = config_values(project)

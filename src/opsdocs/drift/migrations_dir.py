@@ -42,21 +42,20 @@ def _numbering(db: D1Database) -> list[tuple[str, Location, str]]:
 class MigrationsDir:
     id = "migrations-dir"
     title = "Every D1 database has a migrations directory, numbered without gaps or duplicates"
-    doc = (
-        "Every D1 database in wrangler.jsonc must have its `migrations_dir` (default `migrations/`), and "
-        "its `.sql` files must start with a number and count 1, 2, 3... in file-name order. `wrangler d1 "
-        "migrations apply` runs pending files sorted by the number before the first `_`, while every file "
-        "listing (and `migrations list` up to wrangler 4.86) shows them by name "
-        "([apply.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/"
-        "migrations/apply.ts), [helpers.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/"
-        "packages/wrangler/src/d1/migrations/helpers.ts)); the two orders agree only when numbers are "
-        "padded and unique. A database with no directory has a schema nobody can rebuild; a gap usually "
-        "means a migration deleted after it was applied somewhere; a duplicate leaves the order between the "
-        "two files to their names; a number that sorts out of place (`10_x.sql` listed before `9_y.sql`, "
-        "applied after it) makes what you read differ from what runs. Fix "
-        "it with `wrangler d1 migrations create <database> <message>`, which writes the next "
-        "`NNNN_<message>.sql`, or by renaming the file the finding points at."
-    )
+    doc = """
+        Every D1 database in wrangler.jsonc must have its `migrations_dir` (default `migrations/`), and its
+        `.sql` files must start with a number and count 1, 2, 3... in file-name order. `wrangler d1 migrations
+        apply` runs pending files sorted by the number before the first `_`, while every file listing (and
+        `migrations list` up to wrangler 4.86) shows them by name
+        ([apply.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/migrations/apply.ts),
+        [helpers.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/migrations/helpers.ts));
+        the two orders agree only when numbers are padded and unique. A database with no directory has a schema
+        nobody can rebuild; a gap usually means a migration deleted after it was applied somewhere; a duplicate
+        leaves the order between the two files to their names; a number that sorts out of place (`10_x.sql`
+        listed before `9_y.sql`, applied after it) makes what you read differ from what runs. Fix it with
+        `wrangler d1 migrations create <database> <message>`, which writes the next `NNNN_<message>.sql`, or by
+        renaming the file the finding points at.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []

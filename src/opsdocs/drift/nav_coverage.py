@@ -25,16 +25,16 @@ def _markdown(directory: Path) -> list[str]:
 class NavCoverage:
     id = "nav-coverage"
     title = "The guides exist and every page is in the site navigation"
-    doc = (
-        "The index and the seven guides (`runbook`, `secrets`, `rollback`, `troubleshooting`, "
-        "`migrations`, `workflow`, `environments`) must exist under `docs/`, and every page under `docs/` "
-        "must be listed in the `nav:` of `mkdocs.yml` (unless it matches `exclude_docs` or `not_in_nav`; "
-        "with no `nav:` at all, MkDocs lists every page itself). A page outside the nav is built but "
-        "unreachable: on-call never finds it. Runbooks live in `runbooks/`, outside `docs/`: once the "
-        "nav lists any `runbooks/...` page it must list all of them; otherwise they count as covered only "
-        "when a hook named in `mkdocs.yml` `hooks:` adds the runbooks to the site (its source mentions "
-        "`runbooks`). Fix a finding by creating the guide, or by adding the page to `nav:`."
-    )
+    doc = """
+        The index and the seven guides (`runbook`, `secrets`, `rollback`, `troubleshooting`, `migrations`,
+        `workflow`, `environments`) must exist under `docs/`, and every page under `docs/` must be listed in the
+        `nav:` of `mkdocs.yml` (unless it matches `exclude_docs` or `not_in_nav`; with no `nav:` at all, MkDocs
+        lists every page itself). A page outside the nav is built but unreachable: on-call never finds it.
+        Runbooks live in `runbooks/`, outside `docs/`: once the nav lists any `runbooks/...` page it must list
+        all of them; otherwise they count as covered only when a hook named in `mkdocs.yml` `hooks:` adds the
+        runbooks to the site (its source mentions `runbooks`). Fix a finding by creating the guide, or by adding
+        the page to `nav:`.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         docs = project.docs_dir.name

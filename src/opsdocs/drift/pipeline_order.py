@@ -14,21 +14,21 @@ from opsdocs.project.pages import RenderedPage
 class PipelineOrder:
     id = "pipeline-order"
     title = "Deploys follow a quality gate and the migrations, wait for approval, then are verified"
-    doc = (
-        "The guides describe one pipeline, and this rule reads it from the workflows (the same model the "
-        "pages are rendered from): a deploy (`wrangler deploy`, `versions deploy`, `pages deploy`, "
-        "cloudflare/wrangler-action whose default command is `deploy`, or a package.json script or "
-        "`opennextjs-cloudflare deploy` that ends in one) of the wrangler environment it targets must come "
-        "after the remote D1 migrations of that environment (`wrangler d1 migrations apply <db> --remote`, "
-        "in a job it `needs` or earlier in its own job) when the environment binds D1, and after a quality "
-        "gate (a job it needs that runs the tests or calls a reusable workflow, a test step earlier in its "
-        "job, or a `workflow_run` trigger); the deploy job must use a GitHub environment, whose protection "
-        "rules are the approval gate, and jobs applying its migrations the same one; and after the deploy a "
-        "step must check the live Worker (`curl`, `opsdocs health`, a smoke script) and roll it back "
-        "(`wrangler rollback`) when that fails. New code that needs a schema the database lacks fails for "
-        "users; an unverified deploy is noticed by users instead of the pipeline. Every finding points at "
-        "the job or step to fix; the guides show a minimal example with this project's names."
-    )
+    doc = """
+        The guides describe one pipeline, and this rule reads it from the workflows (the same model the pages
+        are rendered from): a deploy (`wrangler deploy`, `versions deploy`, `pages deploy`,
+        cloudflare/wrangler-action whose default command is `deploy`, or a package.json script or
+        `opennextjs-cloudflare deploy` that ends in one) of the wrangler environment it targets must come after
+        the remote D1 migrations of that environment (`wrangler d1 migrations apply <db> --remote`, in a job it
+        `needs` or earlier in its own job) when the environment binds D1, and after a quality gate (a job it
+        needs that runs the tests or calls a reusable workflow, a test step earlier in its job, or a
+        `workflow_run` trigger); the deploy job must use a GitHub environment, whose protection rules are the
+        approval gate, and jobs applying its migrations the same one; and after the deploy a step must check the
+        live Worker (`curl`, `opsdocs health`, a smoke script) and roll it back (`wrangler rollback`) when that
+        fails. New code that needs a schema the database lacks fails for users; an unverified deploy is noticed
+        by users instead of the pipeline. Every finding points at the job or step to fix; the guides show a
+        minimal example with this project's names.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         pipeline = project.pipeline

@@ -16,21 +16,19 @@ from opsdocs import toolchain
 class QuotedOutput:
     id = "quoted-output"
     title = "Every wrangler message a page quotes is still printed by the pinned wrangler"
-    doc = (
-        "Pages quote what wrangler prints so on-call can match a log line to a procedure: "
-        "\"No migrations to apply!\", \"Migration <name> failed with the following errors:\", "
-        "\"--dry-run: exiting now.\", the missing-token message... Each is written once in "
-        "`src/opsdocs/data/sources.yml` (`quotes:`, with the wrangler source that prints it) and shown with "
-        "`{{ quote(\"id\") }}`. On every verify this rule searches the pinned wrangler's bundled JavaScript "
-        "(`node_modules/wrangler/wrangler-dist/*.js`, the wrangler the steps run) for each fixed fragment "
-        "of every quote a page uses (`<name>` placeholders and emoji, which the bundle escapes, split the "
-        "text), and fails at the page's `file:line` when a fragment is gone: a wrangler upgrade changed "
-        "the message and the page would send the reader looking for a line that never appears. Quotes whose "
-        "source is not wrangler's code (an API error text) or is a newer wrangler than the pin are not "
-        "searched for. Fix: run "
-        "the command with the new wrangler, update the quote's `text` (and the source's `version`), and "
-        "re-read the sentences around it."
-    )
+    doc = """
+        Pages quote what wrangler prints so on-call can match a log line to a procedure: "No migrations to
+        apply!", "Migration <name> failed with the following errors:", "--dry-run: exiting now.", the
+        missing-token message... Each is written once in `src/opsdocs/data/sources.yml` (`quotes:`, with the
+        wrangler source that prints it) and shown with `{{ quote("id") }}`. On every verify this rule searches
+        the pinned wrangler's bundled JavaScript (`node_modules/wrangler/wrangler-dist/*.js`, the wrangler the
+        steps run) for each fixed fragment of every quote a page uses (`<name>` placeholders and emoji, which
+        the bundle escapes, split the text), and fails at the page's `file:line` when a fragment is gone: a
+        wrangler upgrade changed the message and the page would send the reader looking for a line that never
+        appears. Quotes whose source is not wrangler's code (an API error text) or is a newer wrangler than the
+        pin are not searched for. Fix: run the command with the new wrangler, update the quote's `text` (and the
+        source's `version`), and re-read the sentences around it.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         data = load_sources()

@@ -19,18 +19,17 @@ _TRANSACTION = re.compile(r"^(BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANS
 class RemoteSqlTraps:
     id = "remote-sql-traps"
     title = "Migrations avoid SQL that applies locally but fails on remote D1"
-    doc = (
-        "A green local `d1 migrations apply --local` does not prove the remote apply: local D1 is SQLite in "
-        "workerd, remote D1 runs each migration file inside its own transaction and enforces its limits. "
-        "Explicit transaction control (`BEGIN TRANSACTION`, `COMMIT`, `END`, `ROLLBACK`, `SAVEPOINT`, "
-        "`RELEASE`) applies locally and is rejected remotely (D1 docs: "
-        "https://developers.cloudflare.com/d1/sql-api/sql-statements/ and "
-        "https://developers.cloudflare.com/d1/reference/migrations/; workerd issue "
-        "https://github.com/cloudflare/workerd/issues/5411), and a statement longer than 100 KB is refused "
-        "(https://developers.cloudflare.com/d1/platform/limits/). Such a file fails in the deploy pipeline "
-        "after every local check passed. Each finding names the file and line of the statement. To fix it, drop the "
-        "transaction statements (the file is already atomic), and split a long statement (batch big inserts)."
-    )
+    doc = """
+        A green local `d1 migrations apply --local` does not prove the remote apply: local D1 is SQLite in
+        workerd, remote D1 runs each migration file inside its own transaction and enforces its limits. Explicit
+        transaction control (`BEGIN TRANSACTION`, `COMMIT`, `END`, `ROLLBACK`, `SAVEPOINT`, `RELEASE`) applies
+        locally and is rejected remotely (D1 docs: https://developers.cloudflare.com/d1/sql-api/sql-statements/
+        and https://developers.cloudflare.com/d1/reference/migrations/; workerd issue
+        https://github.com/cloudflare/workerd/issues/5411), and a statement longer than 100 KB is refused
+        (https://developers.cloudflare.com/d1/platform/limits/). Such a file fails in the deploy pipeline after
+        every local check passed. Each finding names the file and line of the statement. To fix it, drop the
+        transaction statements (the file is already atomic), and split a long statement (batch big inserts).
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         return [f for db in project.migration_databases for m in db.migrations for f in _file_findings(self.id, m)]

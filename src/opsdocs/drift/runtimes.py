@@ -36,18 +36,17 @@ def facts() -> dict[str, Any]:
 class Runtimes(WorkflowAudit):
     id = "runtimes"
     title = "Node and action runtimes are supported; engines.node suits the pinned wrangler"
-    doc = (
-        "Reports, at the line to change: a workflow whose `actions/setup-node` sets up a Node major past its "
-        "end of life (`node-version`, also through `${{ env.X }}`, or the file `node-version-file` names); an "
-        "action whose major version runs on an action runtime GitHub has retired or is retiring (`node12`, "
-        "`node16`, `node20`: such a step stops running when the runtime goes); and a `package.json` "
-        "`engines.node` that admits a Node the pinned wrangler's own `engines.node` refuses. Fix: move to a "
-        "supported LTS, to the action's newest major (pinned by SHA, version in a comment), or narrow "
-        "`engines.node` to what wrangler needs. The facts (Node end-of-life dates from the Node.js Release "
-        "schedule, runtime status from GitHub's changelog, each action major's `runs.using` from its "
-        "action.yml) live in `src/opsdocs/data/runtimes.yml` with their sources; refresh them there, as its "
-        "header says, and update its `checked:` date."
-    )
+    doc = """
+        Reports, at the line to change: a workflow whose `actions/setup-node` sets up a Node major past its end
+        of life (`node-version`, also through `${{ env.X }}`, or the file `node-version-file` names); an action
+        whose major version runs on an action runtime GitHub has retired or is retiring (`node12`, `node16`,
+        `node20`: such a step stops running when the runtime goes); and a `package.json` `engines.node` that
+        admits a Node the pinned wrangler's own `engines.node` refuses. Fix: move to a supported LTS, to the
+        action's newest major (pinned by SHA, version in a comment), or narrow `engines.node` to what wrangler
+        needs. The facts (Node end-of-life dates from the Node.js Release schedule, runtime status from GitHub's
+        changelog, each action major's `runs.using` from its action.yml) live in `src/opsdocs/data/runtimes.yml`
+        with their sources; refresh them there, as its header says, and update its `checked:` date.
+    """
 
     def __init__(self, today: dt.date | None = None) -> None:
         self._today = today

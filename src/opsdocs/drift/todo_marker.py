@@ -21,14 +21,14 @@ def _files(project: Project) -> list[tuple[str, Path]]:
 class TodoMarker:
     id = "todo-marker"
     title = "No TODO(opsdocs) marker is left in checks/ or the workflows"
-    doc = (
-        "`opsdocs init` writes `checks/secrets.yml`, `checks/health.yml` and a nightly workflow from the "
-        "config and the workflows, and leaves `TODO(opsdocs)` where only a person knows the answer: what a "
-        "secret is for, the least permissions it needs, how it is rotated, and a deployed URL that cannot be "
-        "known offline (a workers.dev subdomain). The secrets guide and the health checks would otherwise "
-        "tell on-call a placeholder as if it were a fact. Each marker is reported at its `file:line`; "
-        "fix it by replacing the marker and its hint with the real answer."
-    )
+    doc = """
+        `opsdocs init` writes `checks/secrets.yml`, `checks/health.yml` and a nightly workflow from the config
+        and the workflows, and leaves `TODO(opsdocs)` where only a person knows the answer: what a secret is
+        for, the least permissions it needs, how it is rotated, and a deployed URL that cannot be known offline
+        (a workers.dev subdomain). The secrets guide and the health checks would otherwise tell on-call a
+        placeholder as if it were a fact. Each marker is reported at its `file:line`; fix it by replacing the
+        marker and its hint with the real answer.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []

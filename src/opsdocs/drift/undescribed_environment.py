@@ -24,14 +24,14 @@ def _describing_lines(text: str) -> list[str]:
 class UndescribedEnvironment:
     id = "undescribed-environment"
     title = "Every GitHub and wrangler environment is described in the environments guide"
-    doc = (
-        "Every GitHub environment a job uses (`environment:`) and every `env.<name>` in wrangler.jsonc "
-        "must appear, as a whole word, in a heading or a table row of the rendered `docs/environments.md`. "
-        "A mention in running prose does not count: `production` is also an English word, and an "
-        "environment is described only where it gets its own section or row. An environment missing "
-        "there is one whose protection rules, secrets and Worker name nobody wrote down. Fix it by adding "
-        "a section or a table row for it, rendered from the config with a macro."
-    )
+    doc = """
+        Every GitHub environment a job uses (`environment:`) and every `env.<name>` in wrangler.jsonc must
+        appear, as a whole word, in a heading or a table row of the rendered `docs/environments.md`. A mention
+        in running prose does not count: `production` is also an English word, and an environment is described
+        only where it gets its own section or row. An environment missing there is one whose protection rules,
+        secrets and Worker name nobody wrote down. Fix it by adding a section or a table row for it, rendered
+        from the config with a macro.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         page = find_page(pages, GUIDE)

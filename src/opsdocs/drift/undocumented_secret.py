@@ -13,14 +13,13 @@ from opsdocs.project.pages import RenderedPage
 class UndocumentedSecret:
     id = "undocumented-secret"
     title = "Every secret a workflow uses is documented in checks/secrets.yml"
-    doc = (
-        "Every `secrets.NAME` in `.github/workflows/*.yml` (except `GITHUB_TOKEN`, which GitHub provides) "
-        "must have an entry in `checks/secrets.yml`: the secrets guide is rendered from that file, so a "
-        "secret without one is a secret nobody can recreate during an incident (what it is for, which "
-        "permissions it needs, where it is set, how to rotate it). The finding points at the first use; "
-        "fix it by adding `NAME:` with `purpose`, `permissions`, `where` and `rotation` to "
-        "`checks/secrets.yml`, or by removing the use."
-    )
+    doc = """
+        Every `secrets.NAME` in `.github/workflows/*.yml` (except `GITHUB_TOKEN`, which GitHub provides) must
+        have an entry in `checks/secrets.yml`: the secrets guide is rendered from that file, so a secret without
+        one is a secret nobody can recreate during an incident (what it is for, which permissions it needs,
+        where it is set, how to rotate it). The finding points at the first use; fix it by adding `NAME:` with
+        `purpose`, `permissions`, `where` and `rotation` to `checks/secrets.yml`, or by removing the use.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []

@@ -19,13 +19,13 @@ def _needs_pin(ref: ActionRef) -> bool:
 class UnpinnedAction(WorkflowAudit):
     id = "unpinned-action"
     title = "Every action is pinned to a full commit SHA"
-    doc = (
-        "Every `uses:` in a workflow must name a full 40-character commit SHA (`owner/repo@<sha> # v4.2.0`), "
-        "and a `docker://` image a `@sha256:` digest; local `./` actions and workflows are this "
-        "repository's own code and need no pin. A tag or branch can be moved to different code after "
-        "review, and the jobs that hold the production token would run it. Fix a finding by replacing "
-        "the ref with the commit the tag points at and keeping the tag as a comment."
-    )
+    doc = """
+        Every `uses:` in a workflow must name a full 40-character commit SHA (`owner/repo@<sha> # v4.2.0`), and
+        a `docker://` image a `@sha256:` digest; local `./` actions and workflows are this repository's own code
+        and need no pin. A tag or branch can be moved to different code after review, and the jobs that hold the
+        production token would run it. Fix a finding by replacing the ref with the commit the tag points at and
+        keeping the tag as a comment.
+    """
 
     def visit_workflow(self, project: Project, workflow: Workflow) -> list[Finding]:
         return [

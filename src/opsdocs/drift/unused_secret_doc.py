@@ -13,12 +13,12 @@ from opsdocs.project.pages import RenderedPage
 class UnusedSecretDoc:
     id = "unused-secret-doc"
     title = "Every secret documented in checks/secrets.yml is still used by a workflow"
-    doc = (
-        "Every entry in `checks/secrets.yml` must name a secret that some workflow still reads as "
-        "`secrets.NAME`. A stale entry makes the secrets guide tell on-call to create, rotate or guard a "
-        "secret the pipeline no longer uses, and hides a renamed secret behind its old name. Fix it by "
-        "deleting the entry (and the secret in GitHub), or by renaming it to the name the workflows use."
-    )
+    doc = """
+        Every entry in `checks/secrets.yml` must name a secret that some workflow still reads as `secrets.NAME`.
+        A stale entry makes the secrets guide tell on-call to create, rotate or guard a secret the pipeline no
+        longer uses, and hides a renamed secret behind its old name. Fix it by deleting the entry (and the
+        secret in GitHub), or by renaming it to the name the workflows use.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         # Every reference counts, GITHUB_TOKEN included: documenting a used GITHUB_TOKEN is not stale.

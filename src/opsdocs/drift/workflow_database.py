@@ -14,16 +14,16 @@ from opsdocs.project.pages import RenderedPage
 class WorkflowDatabase:
     id = "workflow-database"
     title = "Workflow d1 commands name a database of the environment they target"
-    doc = (
-        "Workflows are configuration too, and they name databases: the deploy pipeline runs `wrangler d1 "
-        "migrations apply <database> --remote --env <env>`. Rename the database in the wrangler config (or "
-        "move it to another environment) and the pages follow at once, but the workflow keeps the old name "
-        "and the next deploy fails at the migrations step, or migrates the wrong database. Each `d1` command "
-        "acting on this config (in a `run:` script, a package.json script it runs, or a "
-        "cloudflare/wrangler-action `command`) must name a `binding` or `database_name` declared by the "
-        "environment its `--env` selects (the top level when there is none), and that environment must "
-        "exist. Fix the workflow line, or the environment in the wrangler config."
-    )
+    doc = """
+        Workflows are configuration too, and they name databases: the deploy pipeline runs `wrangler d1
+        migrations apply <database> --remote --env <env>`. Rename the database in the wrangler config (or move
+        it to another environment) and the pages follow at once, but the workflow keeps the old name and the
+        next deploy fails at the migrations step, or migrates the wrong database. Each `d1` command acting on
+        this config (in a `run:` script, a package.json script it runs, or a cloudflare/wrangler-action
+        `command`) must name a `binding` or `database_name` declared by the environment its `--env` selects (the
+        top level when there is none), and that environment must exist. Fix the workflow line, or the
+        environment in the wrangler config.
+    """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
         out = []

@@ -75,5 +75,5 @@ def drift_rules(level: int = 2) -> str:
     hashes = "#" * level
     out = [table(("Rule", "Checks"), [(f"[{code(r.id)}](#{r.id})", cell(r.title)) for r in rules]), ""]
     for rule in rules:
-        out += [f"{hashes} `{rule.id}` {{ #{rule.id} }}", "", f"**{rule.title}**", "", rule.doc.strip(), ""]
+        out += [f"{hashes} `{rule.id}` {{ #{rule.id} }}", "", f"**{rule.title}**", "", " ".join(rule.doc.split()), ""]
     return "\n".join(out) or NONE
