@@ -40,7 +40,7 @@ class BoundedLoader(yaml.SafeLoader):
     """SafeLoader whose documents are refused when aliases make them much bigger than written."""
 
     def compose_document(self) -> yaml.Node | None:
-        node = super().compose_document()  # type: ignore[no-untyped-call]
+        node = super().compose_document()
         if node is not None:
             check_expansion(node, self.name)
         return node
@@ -148,19 +148,19 @@ def load_yaml(text: str, path: str | Path) -> Any:
         raise ConfigError(f"invalid YAML: character #x{exc.character:04x} is not allowed", path=path, line=line,
                           hint="remove the control character") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ConfigError(
-            f"invalid YAML: {problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            col=mark.column + 1 if mark else None,
-            hint="check indentation, colons and quoting around this line",
-        ) from None
+        raise located_error(exc, path, exc.problem or exc.context,
+                            hint="check indentation, colons and quoting around this line") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", path=path, line=1, hint="fix the YAML syntax") from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
+
+
+def located_error(exc: yaml.MarkedYAMLError, path: str | Path, problem: str | None, *, hint: str) -> ConfigError:
+    """One located line for a YAML syntax error: at the problem's mark, else at its context's."""
+    mark = exc.problem_mark or exc.context_mark
+    return ConfigError(f"invalid YAML: {problem or exc}", path=path, line=mark.line + 1 if mark else None,
+                       col=mark.column + 1 if mark else None, hint=hint)
 
 
 def line_of(container: Any, key: str | int, default: int = 1) -> int:

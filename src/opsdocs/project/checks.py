@@ -16,7 +16,7 @@ import yaml
 
 from opsdocs._fs import relpath
 from opsdocs.errors import ConfigError
-from opsdocs.project._yaml import BoundedLoader
+from opsdocs.project._yaml import BoundedLoader, located_error
 from opsdocs.project.model import HealthCheck, Location
 
 __all__ = ["load_health_checks", "SAFE_METHODS"]
@@ -61,15 +61,9 @@ def load_health_checks(path: Path, root: Path) -> tuple[HealthCheck, ...]:
     try:
         doc = yaml.compose(text, Loader=BoundedLoader)  # aliases bounded
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ConfigError(
-            f"invalid YAML: {problem or exc}",
-            path=rel,
-            line=mark.line + 1 if mark else None,
-            col=mark.column + 1 if mark else None,
-            hint="check indentation and quoting; a value containing ': ' or '#' needs quotes",
-        ) from None
+        raise located_error(exc, rel, problem,
+                            hint="check indentation and quoting; a value containing ': ' or '#' needs quotes") from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         raise ConfigError(f"invalid YAML: {exc}", path=rel, hint="remove control characters") from None
     if doc is None or (isinstance(doc, yaml.ScalarNode) and doc.value == ""):

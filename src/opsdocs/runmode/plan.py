@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from markdown.extensions.toc import slugify
+from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # no stubs on PyPI for Markdown
 
 from opsdocs.errors import PageError
 from opsdocs.project.pages import RenderedPage
