@@ -97,7 +97,7 @@ def measure_site(quick: bool) -> dict[str, Any]:
         captured = base / "captured"
         code, out = _run([sys.executable, "-c", _BUILD, str(synthetic.capture_config(macros)),
                           str(base / "site-capture")], cwd=macros.parent,
-                         env=_env(OPSDOCS_BENCH_CAPTURE=str(captured)), timeout_s=1800)
+                         env=_env(OPSDOCS_BENCH_CAPTURE=str(captured), OPSDOCS_ROOT=str(ROOT)), timeout_s=1800)
         if code != 0:
             raise RuntimeError(f"mkdocs build (capture) failed:\n{out[-3000:]}")
         configs = {"macros": macros, "prerendered": synthetic.write_twin(macros, captured, base / "twin")}
@@ -106,7 +106,7 @@ def measure_site(quick: bool) -> dict[str, Any]:
         for _ in range(repeats):  # alternate, so a burst of load from elsewhere hits both alike
             for name, config in configs.items():
                 code, out = _run([sys.executable, "-c", _BUILD, str(config), str(base / f"site-{name}")],
-                                 cwd=config.parent, env=_env(), timeout_s=1800)
+                                 cwd=config.parent, env=_env(OPSDOCS_ROOT=str(ROOT)), timeout_s=1800)
                 if code != 0:
                     raise RuntimeError(f"mkdocs build ({name}) failed:\n{out[-3000:]}")
                 took = json.loads(out.strip().splitlines()[-1])
