@@ -132,12 +132,7 @@ class WranglerConfig:
         return self.top if not name else self.envs.get(name)
 
     def locate(self, pointer: str) -> Location:
-        """Location of a JSON pointer, falling back to the nearest known parent, then line 1."""
-        while pointer:
-            if pointer in self.locations:
-                return self.locations[pointer]
-            pointer = pointer.rsplit("/", 1)[0]
-        return Location(self.relpath, 1)
+        return locate(self.locations, self.relpath, pointer)
 
 
 # --- checks/ -------------------------------------------------------------------------------------
@@ -252,3 +247,12 @@ class Project:
         from opsdocs._fs import relpath
 
         return relpath(path, self.root)
+
+
+def locate(locations: dict[str, Location], relpath: str, pointer: str) -> Location:
+    """Location of a JSON pointer, falling back to the nearest known parent, then line 1 of the file."""
+    while pointer:
+        if pointer in locations:
+            return locations[pointer]
+        pointer = pointer.rsplit("/", 1)[0]
+    return Location(relpath, 1)

@@ -34,6 +34,18 @@ __all__ = ["Credentials", "Lane", "Missing", "Pipeline", "QualityGate", "Role", 
 T = TypeVar("T")
 
 
+class _Part(Generic[T]):
+    """A Pipeline attribute: ``part`` (job or step) of the primary lane's ``role``, else Missing(what)."""
+
+    def __init__(self, role: str, part: str, what: str) -> None:
+        self.role, self.part, self.what = role, part, what
+
+    def __get__(self, pipeline: Any, owner: type | None = None) -> T | Missing:
+        lane = pipeline.primary if pipeline is not None else None
+        found = getattr(lane, self.role, None) if lane else None
+        return getattr(found, self.part) if found else Missing(self.what)
+
+
 class _OfSite(Generic[T]):
     """A Role's attribute that is its step's (``role.job`` is ``role.site.job``)."""
 
@@ -188,30 +200,15 @@ class Pipeline:
     def deploy_step(self) -> Step | Missing:
         return self.primary.deploy.step if self.primary else Missing("deploy")
 
-    def _part(self, role: str, part: str, what: str) -> Any:
-        """``part`` (job or step) of the primary lane's ``role``; Missing(what) without one."""
-        found = getattr(self.primary, role, None) if self.primary else None
-        return getattr(found, part) if found else Missing(what)
-
-    @property
-    def migrate(self) -> Job | Missing:
-        return self._part("migrate", "job", "migrations")  # type: ignore[no-any-return]
-
-    @property
-    def migrate_step(self) -> Step | Missing:
-        return self._part("migrate", "step", "migrations")  # type: ignore[no-any-return]
+    # The primary lane's role parts, as pages name them (Missing(what) when the lane has no such role).
+    migrate = _Part[Job]("migrate", "job", "migrations")
+    migrate_step = _Part[Step]("migrate", "step", "migrations")
+    health_step = _Part[Step]("verify", "step", "post-deploy verification")
+    rollback_step = _Part[Step]("rollback", "step", "rollback")
 
     @property
     def quality(self) -> QualityGate | Missing:
         return self.primary.quality if self.primary and self.primary.quality else Missing("quality gate")
-
-    @property
-    def health_step(self) -> Step | Missing:
-        return self._part("verify", "step", "post-deploy verification")  # type: ignore[no-any-return]
-
-    @property
-    def rollback_step(self) -> Step | Missing:
-        return self._part("rollback", "step", "rollback")  # type: ignore[no-any-return]
 
     @property
     def env(self) -> Environment:

@@ -13,7 +13,7 @@ from opsdocs.project._jsonc import locate_keys, parse_jsonc
 from opsdocs.project._toml import locate_keys as locate_toml_keys
 from opsdocs.project._toml import parse_toml, read_config_text
 from opsdocs.project.migrations import list_migrations
-from opsdocs.project.model import D1Database, Environment, Location, WranglerConfig
+from opsdocs.project.model import D1Database, Environment, Location, WranglerConfig, locate
 
 # The order wrangler looks for them in (workers-sdk: config/config-helpers.ts).
 CONFIG_NAMES = ("wrangler.json", "wrangler.jsonc", "wrangler.toml")
@@ -39,11 +39,7 @@ class _Reader:
         self.locations = locations
 
     def loc(self, pointer: str) -> Location:
-        while pointer:
-            if pointer in self.locations:
-                return self.locations[pointer]
-            pointer = pointer.rsplit("/", 1)[0]
-        return Location(self.relpath, 1)
+        return locate(self.locations, self.relpath, pointer)
 
     def fail(self, pointer: str, message: str, hint: str) -> ConfigError:
         at = self.loc(pointer)

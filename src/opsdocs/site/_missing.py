@@ -7,10 +7,22 @@ names (worker, database, environment, workflow, job, secrets). The matching drif
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from opsdocs.project.model import Project
 from opsdocs.project.pipeline import Lane
+
+
+# The two variables wrangler reads its credentials from, as each example's `env:` sets them.
+_CREDENTIALS = ("CLOUDFLARE_API_TOKEN: ${{{{ secrets.{token} }}}}",
+                "CLOUDFLARE_ACCOUNT_ID: ${{{{ secrets.{account} }}}}")
+
+
+def _with_credentials(example: str) -> str:
+    """A line that is only ``{credentials}`` becomes the two credential lines at its indentation."""
+    return re.sub(r"^( *)\{credentials\}$", lambda m: "\n".join(m[1] + c for c in _CREDENTIALS), example,
+                  flags=re.M)
 
 
 def _indent(text: str) -> str:
@@ -56,11 +68,10 @@ _TEXT: dict[str, tuple[str, str, str]] = {
             permissions:
               contents: read
             steps:
-              - uses: actions/checkout@v5
+              - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
               - run: npx wrangler deploy{flag}
                 env:
-                  CLOUDFLARE_API_TOKEN: ${{{{ secrets.{token} }}}}
-                  CLOUDFLARE_ACCOUNT_ID: ${{{{ secrets.{account} }}}}""",
+                  {credentials}""",
     ),
     "migrations": (
         "No remote migrations step before the deploy",
@@ -71,8 +82,7 @@ _TEXT: dict[str, tuple[str, str, str]] = {
         - name: Apply D1 migrations
           run: npx wrangler d1 migrations apply {db} --remote{flag}
           env:
-            CLOUDFLARE_API_TOKEN: ${{{{ secrets.{token} }}}}
-            CLOUDFLARE_ACCOUNT_ID: ${{{{ secrets.{account} }}}}""",
+            {credentials}""",
     ),
     "quality": (
         "No quality gate before the deploy",
@@ -105,8 +115,7 @@ _TEXT: dict[str, tuple[str, str, str]] = {
           if: failure()
           run: npx wrangler rollback{flag} --message "post-deploy check failed" --yes
           env:
-            CLOUDFLARE_API_TOKEN: ${{{{ secrets.{token} }}}}
-            CLOUDFLARE_ACCOUNT_ID: ${{{{ secrets.{account} }}}}""",
+            {credentials}""",
     ),
     "approval": (
         "No approval gate",
@@ -133,5 +142,5 @@ def missing_role(project: Project, role: str) -> str:
     """A Material warning admonition for a missing role, with a copyable minimal example."""
     title, why, example = _TEXT[role]
     names = _names(project)
-    body = why.format(**names) + "\n\n" + "```yaml\n" + textwrap.dedent(example).format(**names) + "\n```"
+    body = why.format(**names) + "\n\n" + "```yaml\n" + _with_credentials(textwrap.dedent(example)).format(**names) + "\n```"
     return f'!!! warning "{title.format(**names)}"\n\n' + _indent(body) + "\n"

@@ -23,6 +23,8 @@ import threading
 from contextlib import suppress
 from pathlib import Path
 
+from opsdocs.steps._sockets import serve_in_threads
+
 __all__ = ["HostForward", "inside_argv"]
 
 _CHUNK = 1 << 16
@@ -65,16 +67,7 @@ class HostForward:
         self._server.listen(64)
         self.port = int(self._server.getsockname()[1])
         self._closed = False
-        self._thread = threading.Thread(target=self._accept, name="opsdocs-forward", daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self._server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+        self._thread = serve_in_threads(self._server, lambda: self._closed, self._serve, "opsdocs-forward")
 
     def _serve(self, client: socket.socket) -> None:
         upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from opsdocs.steps import _proc
 from opsdocs.steps._copy import is_secret_file
+from opsdocs.steps._sockets import serve_in_threads
 from opsdocs.steps.masking import CREDENTIAL_ENV, Masker
 
 __all__ = ["Broker", "write_broker_shims", "PASS_TO_WRANGLER"]
@@ -99,7 +100,7 @@ class Broker:
         self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._server.bind(str(socket_path))
         self._server.listen(16)
-        threading.Thread(target=self._accept, name="opsdocs-broker", daemon=True).start()
+        serve_in_threads(self._server, lambda: self._closed, self._serve, "opsdocs-broker")
 
     def close(self) -> None:
         with self._lock:
@@ -119,14 +120,6 @@ class Broker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                conn, _ = self._server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
         try:

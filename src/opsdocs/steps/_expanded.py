@@ -7,6 +7,7 @@ back into one command (``shlex.join``) and read again by the same rules.
 
 from __future__ import annotations
 
+import os
 import shlex
 
 from opsdocs.project.model import Project
@@ -25,7 +26,18 @@ def argv_is_remote(argv: list[str], project: Project | None = None) -> bool:
         commands = classify(shlex.join(argv), remote_bindings=project is not None and has_remote_bindings(project))
     except ShellSyntaxError:  # pragma: no cover - shlex.join always quotes
         return False
-    return any(cmd.target == "remote" for cmd in commands)
+    return any(cmd.target == "remote" for cmd in commands) or _checks_operator_url(argv)
+
+
+def _checks_operator_url(argv: list[str]) -> bool:
+    """``opsdocs health``/``curl`` of the deployed URL the operator gave opsdocs (``OPSDOCS_BASE_URL`` in
+    opsdocs' own environment, which no block can set) reaches that host even when it is loopback: a
+    stand-in for production on this machine, as a nightly job on a self-hosted runner may have."""
+    base = os.environ.get("OPSDOCS_BASE_URL", "").rstrip("/")
+    if not base or argv[0] not in ("opsdocs", "curl"):
+        return False
+    words = [w.split("=", 1)[1] if w.startswith("--") and "=" in w else w for w in argv[1:]]
+    return any(w.rstrip("/") == base or w.startswith(base + "/") for w in words)
 
 
 def argv_refusal(mode: str, argv: list[str], project: Project | None = None) -> str | None:

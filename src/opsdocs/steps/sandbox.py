@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from opsdocs import toolchain
 from opsdocs.project.load import CHECKOUT_ROOT
@@ -52,6 +53,16 @@ _QUIET_ENV = {
     "CURL_HOME": os.devnull,  # curl reads no .curlrc (curl is also called with -q first)
 }
 _EXTRA_FILES = ("package.json", "package-lock.json", "tsconfig.json", ".dev.vars.example")
+
+
+class _Own:
+    """A path in the sandbox's own folder (beside the copy): ``sandbox.<attribute>`` is ``_top / name``."""
+
+    def __init__(self, name: str, doc: str) -> None:
+        self.name, self.__doc__ = name, doc
+
+    def __get__(self, sandbox: Sandbox, owner: type | None = None) -> Path:
+        return sandbox._top / self.name
 
 
 class Sandbox:
@@ -99,48 +110,31 @@ class Sandbox:
     @property
     def root(self) -> Path:
         """The copy of the project root: steps run here."""
-        if self._tmp is None:
-            raise RuntimeError("Sandbox used outside its `with` block")
-        return self._tmp / "project" / self._base_rel
+        return self._top / "project" / self._base_rel
 
-    @property
-    def home(self) -> Path:
-        return self._top / "home"
+    home = _Own("home", "HOME of every step: wrangler's config and logs land here, never in the user's")
 
     @property
     def _top(self) -> Path:
         """The sandbox's own folder: the copy, home, shims and the broker's socket are all in it."""
-        if self._tmp is None:
-            raise RuntimeError("Sandbox used outside its `with` block")
-        return self._tmp
+        return _entered(self._tmp)
 
     @property
     def state_dir(self) -> Path:
         """Where wrangler keeps local D1 and cache state (its default, beside the copied config)."""
         return self.root / Path(self.project.wrangler.relpath).parent / ".wrangler" / "state"
 
-    @property
-    def shims(self) -> Path:
-        """``npx``/``pnpm``/``yarn``/``bunx`` stand-ins that run only this sandbox's wrangler (read-only)."""
-        return self._top / "shims"
+    shims = _Own("shims", "``npx``/``pnpm``/``yarn``/``bunx`` stand-ins that run only this sandbox's wrangler")
 
     @property
     def toolchain(self) -> Toolchain:
         """The Node and wrangler every step and server in this sandbox runs (``toolchain.argv(...)``)."""
-        if self._tools is None:
-            raise RuntimeError("Sandbox used outside its `with` block")
-        return self._tools
+        return _entered(self._tools)
 
     # --- running ---------------------------------------------------------------------------------
 
-    @property
-    def broker_shims(self) -> Path:
-        """A remote-read block's ``wrangler``/``curl``/``opsdocs``: clients of the credential broker (read-only)."""
-        return self._top / "broker-shims"
-
-    @property
-    def broker_socket(self) -> Path:
-        return self._top / "broker.sock"
+    broker_shims = _Own("broker-shims", "a remote-read block's ``wrangler``/``curl``/``opsdocs``: broker clients")
+    broker_socket = _Own("broker.sock", "where the credential broker listens while a remote-read block runs")
 
     def env(self, *, remote: bool = False) -> dict[str, str]:
         """The environment of a step. Never a credential: in a remote-read block (``remote=True``) only the
@@ -222,6 +216,16 @@ class Sandbox:
 
     def _copy(self, path: Path) -> None:
         copy_into(path, self._base, self._top / "project")
+
+
+_T = TypeVar("_T")
+
+
+def _entered(value: _T | None) -> _T:
+    """What ``__enter__`` set up; using a Sandbox outside its ``with`` block is a bug in the caller."""
+    if value is None:
+        raise RuntimeError("Sandbox used outside its `with` block")
+    return value
 
 
 def _copy_base(project: Project) -> Path:

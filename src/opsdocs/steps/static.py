@@ -71,11 +71,8 @@ def _check_command(cmd: Command, project: Project, help: WranglerHelp) -> list[s
     positionals: list[str] = []
     args = cmd.args
     i = 0
-    while i < len(args):
+    while i < len(args) and args[i] != "--":  # `--` ends the flags: the rest are positionals
         word = args[i]
-        if word == "--":
-            positionals.extend(args[i + 1:])
-            break
         if word.startswith("-") and len(word) > 1:
             name, eq, value = word.partition("=")
             flag = spec.flag(name)
@@ -94,6 +91,7 @@ def _check_command(cmd: Command, project: Project, help: WranglerHelp) -> list[s
         else:
             positionals.append(word)
         i += 1
+    positionals.extend(args[i + 1:])
     shown = " ".join(["wrangler", *path])
     asks_help = any(name in _HELP_FLAGS for name, _ in flags)
     problems = []
