@@ -106,7 +106,7 @@ def test_every_shape_verifies_with_a_report(shape: tuple[str, Path, Build], tmp_
 # Shapes whose pipeline deploys differently from our sample (an --env lane; the top level with no --env),
 # with schemas of their own: every rehearse step of the shipped guides must pass there too, since a page
 # that works only for our sample is a bug (the drills once named our `accounts` table and `--env staging`).
-@pytest.mark.parametrize("name", ["toml-envs", "toml-top-level"])
+@pytest.mark.parametrize("name", ["toml-envs", "toml-top-level", "monorepo"])
 def test_the_guides_rehearse_on_other_shapes(name: str, tmp_path: Path) -> None:
     root = _copy(tmp_path, name)
     (root / "node_modules").symlink_to(Path(__file__).resolve().parents[2] / "node_modules")

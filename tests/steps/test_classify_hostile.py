@@ -387,3 +387,27 @@ def test_a_value_flag_does_not_swallow_a_flag(command: str) -> None:
 @pytest.mark.parametrize("mode", MODES)
 def test_yargs_dot_notation_is_refused(command: str, mode: str) -> None:
     assert "dot-notation" in refused(command, mode)
+
+
+# In a monorepo whose migrations live outside the Worker's folder, the sandbox mirrors the repository that
+# far up: `..` may climb that many folders (the drills write into ../../packages/db/drizzle), never more,
+# and `cd ..` never (the working folder is not followed).
+@pytest.mark.parametrize(("command", "levels", "ok"), [
+    ("printf x > ../../packages/db/drizzle/9_x.sql", 2, True),
+    ("ls ../../packages/db/drizzle", 2, True),
+    ("printf x > ../../../x", 2, False),
+    ("printf x > a/../../../../x", 2, False),
+    ("printf x > link/../../x", 2, False),
+    ("printf x > ../x", 0, False),
+    ("cd ../..", 2, False),
+    ("printf x > ../../node_modules/x.js", 2, False),
+])
+def test_dot_dot_climbs_only_as_far_as_the_mirrored_repository(command: str, levels: int, ok: bool) -> None:
+    from opsdocs.steps._paths import reaching_above
+
+    with reaching_above(levels):
+        if ok:
+            check_safety(step(command, "rehearse"))
+        else:
+            with pytest.raises(PageError):
+                check_safety(step(command, "rehearse"))

@@ -16,7 +16,9 @@ import shutil
 import stat
 from pathlib import Path
 
-__all__ = ["copy_into", "is_secret_file"]
+from opsdocs.project.model import Project
+
+__all__ = ["copy_base", "copy_into", "is_secret_file", "levels_above"]
 
 _SKIP_DIRS = frozenset({".wrangler", "node_modules", ".git"})
 _SECRET_NAMES = frozenset({".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmrc", ".curlrc", "_curlrc", ".netrc",
@@ -82,3 +84,21 @@ def _copy(src: Path, dest: Path, root: Path, depth: int) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest, follow_symlinks=True)
         shutil.copymode(src, dest)
+
+
+def copy_base(project: Project) -> Path:
+    """The project root, or the repository root when a migrations folder lies outside the project but in it."""
+    root = project.root.resolve()
+    repo = project.repo_root.resolve() if project.repo_root is not None else None
+    config_dir = project.wrangler.path.parent
+    for db in project.databases:
+        where = (config_dir / db.migrations_dir).resolve()
+        if not where.is_relative_to(root) and repo is not None and where.is_relative_to(repo) \
+                and root.is_relative_to(repo):
+            return repo
+    return root
+
+
+def levels_above(project: Project) -> int:
+    """How many folders above the project root its sandbox copy reaches (``..`` a step may climb)."""
+    return len(project.root.resolve().relative_to(copy_base(project)).parts)

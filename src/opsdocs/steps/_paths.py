@@ -7,9 +7,13 @@ refusal names the word that would leave the sandbox before anything runs.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from itertools import takewhile
 from urllib.parse import urlsplit
 
-__all__ = ["DEVICES", "Refusal", "is_config_file", "is_loopback", "sandbox_path", "writable_path"]
+__all__ = ["DEVICES", "Refusal", "is_config_file", "is_loopback", "reaching_above", "sandbox_path", "writable_path"]
 
 DEVICES = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 Refusal = tuple[str, str]
@@ -26,9 +30,33 @@ def is_config_file(path: str) -> bool:
     return name in _CONFIG_FILES or name.startswith((".env.", ".dev.vars."))
 
 
-def sandbox_path(path: str) -> bool:
-    """Relative, without ``..``, ``~`` or variables: it cannot leave the sandbox copy."""
-    return bool(path) and not path.startswith(("/", "~")) and "$" not in path and ".." not in path.split("/")
+# How many folders above the project root the sandbox copy reaches: 0, or in a monorepo whose migrations
+# live outside the Worker's folder the depth of that folder in the mirrored repository (apps/api: 2).
+_ABOVE: ContextVar[int] = ContextVar("opsdocs_sandbox_above", default=0)
+
+
+@contextmanager
+def reaching_above(levels: int) -> Iterator[None]:
+    """Within it, ``..`` may climb ``levels`` folders: the copy mirrors the repository that far up."""
+    token = _ABOVE.set(levels)
+    try:
+        yield
+    finally:
+        _ABOVE.reset(token)
+
+
+def sandbox_path(path: str, *, strict: bool = False) -> bool:
+    """Relative, without ``~`` or variables, and with no ``..`` that climbs above the sandbox copy (none at
+    all when ``strict``: a ``cd ..`` would move every later relative path, which is not followed)."""
+    if not path or path.startswith(("/", "~")) or "$" in path:
+        return False
+    parts = path.split("/")
+    if ".." not in parts:
+        return True
+    # Only a leading run of `..` (through the mirror's own folders); one after a name could climb out of
+    # a symlink's target, which no text normalisation can see.
+    ups = sum(1 for _ in takewhile(lambda part: part == "..", parts))
+    return not strict and ".." not in parts[ups:] and ups <= _ABOVE.get()
 
 
 def writable_path(path: str) -> bool:

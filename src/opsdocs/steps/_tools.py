@@ -150,7 +150,8 @@ def _checked(program: str, spec: _Spec, args: tuple[str, ...]) -> Refusal | None
     if spec.max_paths is not None and len(paths) > spec.max_paths:
         return (f"{program} {paths[-1]!r}: a second file operand is a file {program} writes",
                 f"pipe into {program} and redirect its output instead")
-    bad_path = next((p for p in paths if not sandbox_path(p) and p not in DEVICES and p != "-"), None)
+    strict = program == "cd"  # the classifier does not follow the working folder
+    bad_path = next((p for p in paths if not sandbox_path(p, strict=strict) and p not in DEVICES and p != "-"), None)
     if bad_path is not None or (program == "cd" and not paths):
         verb = "leaves" if spec.writes else "reads outside"
         return (f"{program} {bad_path or '(home)'!r} {verb} the sandbox", "use relative paths inside the checkout")

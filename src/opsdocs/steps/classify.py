@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from opsdocs.errors import PageError
-from opsdocs.steps import _tools, _yargs
+from opsdocs.steps import _paths, _tools, _yargs
+from opsdocs.steps._copy import levels_above
 from opsdocs.steps import _wrangler_rules as rules
 from opsdocs.steps._shell import ShellCommand, ShellSyntaxError, split_commands
 from opsdocs.steps._wrangler_rules import has_remote_bindings
@@ -85,6 +86,14 @@ def check_safety(step: Step, project: Project | None = None) -> None:
     """Raise PageError at the step's fence when its mode would run a command it must not."""
     if step.mode == "never":
         return
+    if project is None:  # no project to size the copy by: `..` climbs as far as the caller set (none)
+        _check(step, project)
+        return
+    with _paths.reaching_above(levels_above(project)):
+        _check(step, project)
+
+
+def _check(step: Step, project: Project | None) -> None:
     try:
         commands = classify(step.command, remote_bindings=project is not None and has_remote_bindings(project))
     except ShellSyntaxError as exc:

@@ -23,7 +23,7 @@ from opsdocs import toolchain
 from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
 from opsdocs.steps import _isolation
-from opsdocs.steps._copy import copy_into
+from opsdocs.steps._copy import copy_base, copy_into
 from opsdocs.steps._expanded import argv_is_remote, argv_refusal
 from opsdocs.steps._broker import Broker, program_table, write_broker_shims
 from opsdocs.steps._shims import RUNNERS, write_shims
@@ -75,7 +75,7 @@ class Sandbox:
         self._tmp: Path | None = None
         # A monorepo's migrations_dir may leave the project (../../packages/db/drizzle): the copy then
         # mirrors the repository from its root down, so that relative path means the same in the sandbox.
-        self._base = _copy_base(project)
+        self._base = copy_base(project)
         self._base_rel = project.root.resolve().relative_to(self._base)
         self._modules: Path | None = None
 
@@ -226,19 +226,6 @@ def _entered(value: _T | None) -> _T:
     if value is None:
         raise RuntimeError("Sandbox used outside its `with` block")
     return value
-
-
-def _copy_base(project: Project) -> Path:
-    """The project root, or the repository root when a migrations folder lies outside the project but in it."""
-    root = project.root.resolve()
-    repo = project.repo_root.resolve() if project.repo_root is not None else None
-    config_dir = project.wrangler.path.parent
-    for db in project.databases:
-        where = (config_dir / db.migrations_dir).resolve()
-        if not where.is_relative_to(root) and repo is not None and where.is_relative_to(repo) \
-                and root.is_relative_to(repo):
-            return repo
-    return root
 
 
 def _contains(parent: Path, child: Path) -> bool:
