@@ -527,7 +527,6 @@ def test_rehearse_hint_for_a_remote_read_suggests_remote_read_mode() -> None:
     "npx wrangler d1 migrations list ledger-db --remote --env production",
     "npx wrangler d1 execute ledger-db --remote --command 'SELECT count(*) FROM accounts' --json",
     "npx wrangler d1 time-travel info ledger-db --json",
-    "npx wrangler d1 export ledger-db --remote --output backup.sql",
     "npx wrangler deployments list --json",
     "npx wrangler versions list",
     "npx wrangler deploy --dry-run --outdir dist",

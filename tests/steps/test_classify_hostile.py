@@ -411,3 +411,19 @@ def test_dot_dot_climbs_only_as_far_as_the_mirrored_repository(command: str, lev
         else:
             with pytest.raises(PageError):
                 check_safety(step(command, "rehearse"))
+
+
+# A rehearsal runs the project's own wrangler; a page that names another one (a version, another package)
+# would be proved with one program and copied as another.
+@pytest.mark.parametrize("command", ["npx wrangler@3 deploy --dry-run", "npx -y wrangler@latest whoami",
+                                     "npx --package=evil wrangler deploy --dry-run", "npx -p evil wrangler whoami",
+                                     "pnpm dlx wrangler@4.0.0 d1 list", "bunx wrangler@beta --version"])
+@pytest.mark.parametrize("mode", MODES)
+def test_another_wrangler_than_the_projects_is_refused(command: str, mode: str) -> None:
+    refused(command, mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_remote_export_is_refused_since_it_blocks_the_database(mode: str) -> None:
+    assert "serve no queries" in refused("npx wrangler d1 export ledger-db --remote --output x.sql", mode)
+    allowed("npx wrangler d1 export ledger-db --local --output x.sql")

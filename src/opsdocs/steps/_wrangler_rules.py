@@ -166,3 +166,20 @@ def _any_remote(value: object, depth: int) -> bool:
     if isinstance(value, list):
         return any(_any_remote(v, depth + 1) for v in value)
     return False
+
+
+# How a command line can name the wrangler executable itself (a package runner's forms are parsed apart).
+WRANGLER_BINS = ("wrangler", "node_modules/.bin/wrangler", "./node_modules/.bin/wrangler")
+
+
+def other_wrangler(argv: tuple[str, ...]) -> str | None:
+    """The word of a package runner's command line that picks a wrangler other than the installed one:
+    ``wrangler@<version>``, or ``--package``/``-p``/``--call``/``-c`` (``npx --package=x wrangler``)."""
+    if not argv or argv[0] in WRANGLER_BINS:
+        return None
+    for word in argv[1:]:
+        if word.startswith(("--package", "--call")) or word in ("-p", "-c") or word.startswith(("-p=", "-c=")):
+            return word
+        if word == "wrangler" or word.startswith("wrangler@"):
+            return word if word.startswith("wrangler@") else None
+    return None

@@ -38,7 +38,7 @@ _ENV_BUILTINS = frozenset({"export", "declare", "typeset", "local", "readonly", 
                            "trap", "env", "ulimit", "umask", "pushd", "popd", "let", "read", "mapfile",
                            "readarray", "getopts"})
 _PACKAGE_RUNNERS = {"npx": 1, "bunx": 1, "pnpm": 1, "yarn": 1}  # program -> words before the package
-_WRANGLER_BINS = ("wrangler", "node_modules/.bin/wrangler", "./node_modules/.bin/wrangler")
+_WRANGLER_BINS = rules.WRANGLER_BINS
 
 
 @dataclass(frozen=True)
@@ -130,10 +130,18 @@ def _refusal(mode: str, cmd: Command) -> tuple[str, str] | None:
         return None
     if not cmd.wrangler:
         return _tools.refusal(mode, cmd.argv)
+    other = rules.other_wrangler(cmd.argv)
+    if other is not None:
+        return (f"{other!r} makes the runner fetch another wrangler than the project's own, which is the one "
+                "a rehearsal runs: the page would prove one program and show another",
+                "write `npx wrangler ...`; pin the version in package.json")
     dotted = next((name for name, _ in cmd.flags if "." in name), None)
     if dotted is not None:  # yargs dot-notation: --remote.x=1 makes `remote` an object, which is truthy
         return (f"{dotted} sets a nested value (yargs dot-notation), which can turn on a flag such as --remote",
                 "write the flag itself")
+    if cmd.path == ("d1", "export") and cmd.target == "remote":  # a read that takes the database offline
+        return ("a remote export makes the database serve no queries while it runs",
+                'export the local copy, or take a Time Travel bookmark (`d1 time-travel info`); or mark it data-mode="never"')
     if cmd.mutating and cmd.target == "remote":
         return ("it changes a remote Cloudflare resource",
                 'mark the block data-mode="never" with data-why, and run it from the deploy workflow')

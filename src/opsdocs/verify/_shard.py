@@ -77,7 +77,8 @@ class ShardPlugin:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         pages = assign(_weights(self.ctx), self.shard.total)
-        keep, drop = [], []
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
         for item in items:
             check = getattr(item, "check", None)
             resources = tuple(check.resources) if check is not None else ()
