@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from opsdocs.project._read import read_input
 
 __all__ = ["PackageManager", "detect_package_manager"]
 
@@ -50,7 +51,7 @@ def _make(name: str, lockfile: str | None, *, yarn_berry: bool = False) -> Packa
 def _declared(root: Path) -> str | None:
     """``"packageManager": "pnpm@9.1.0"`` in package.json (corepack's field), when readable."""
     try:
-        data = json.loads((root / "package.json").read_text(encoding="utf-8"))
+        data = json.loads(read_input(root / "package.json", "package.json", what="package.json"))
     except (OSError, ValueError):
         return None
     value = data.get("packageManager") if isinstance(data, dict) else None
@@ -63,7 +64,7 @@ def _declared(root: Path) -> str | None:
 
 def _yarn_berry(root: Path) -> bool:
     try:
-        head = (root / "yarn.lock").read_text(encoding="utf-8", errors="replace")[:2000]
+        head = read_input(root / "yarn.lock", "yarn.lock", what="yarn.lock")[:2000]
     except OSError:
         return False
     return "__metadata:" in head  # Yarn 2+ lockfiles carry it; Yarn 1's never does

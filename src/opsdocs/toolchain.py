@@ -26,6 +26,7 @@ from pathlib import Path
 
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.noderange import parse_range, parse_version
+from opsdocs.project._read import read_input
 
 __all__ = ["NODE_MODULES_ENV", "Toolchain", "Wrangler", "find_wrangler", "install_wrangler_command", "resolve"]
 
@@ -124,7 +125,7 @@ def install_wrangler_command(root: Path) -> str:
 
     pm = detect_package_manager(root)
     try:
-        package = json.loads((root / "package.json").read_text(encoding="utf-8"))
+        package = json.loads(read_input(root / "package.json", "package.json", what="package.json"))
     except (OSError, ValueError):
         package = {}
     declared = isinstance(package, dict) and any(

@@ -11,6 +11,7 @@ from opsdocs.project.migrations import JOURNAL, journal_tags
 from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.project.pages import RenderedPage
+from opsdocs.project._read import read_input
 
 
 class DrizzleJournal:
@@ -35,7 +36,7 @@ class DrizzleJournal:
             if not tags:
                 continue
             rel = f"{Path(project.wrangler.relpath).parent / db.migrations_dir}".removeprefix("./")
-            text = (directory / JOURNAL).read_text(encoding="utf-8-sig")
+            text = read_input(directory / JOURNAL, f"{rel}/{JOURNAL}", what="drizzle journal")
             files = {m.path.stem: m for m in db.migrations}
             for tag in tags:
                 if tag not in files:

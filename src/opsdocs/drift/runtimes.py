@@ -20,6 +20,7 @@ from opsdocs.noderange import parse_range
 from opsdocs.project._yaml import BoundedLoader
 from opsdocs.project.model import ActionRef, Job, Location, Project, Step, Workflow
 from opsdocs.report.finding import Finding
+from opsdocs.project._read import read_input
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "runtimes.yml"
 _EXPR = re.compile(r"^\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
@@ -99,7 +100,7 @@ class Runtimes(WorkflowAudit):
     def _engines(self, project: Project) -> list[Finding]:
         pkg = project.root / "package.json"
         try:
-            data = json.loads(pkg.read_text(encoding="utf-8"))
+            data = json.loads(read_input(pkg, "package.json", what="package.json"))
             wanted = data["engines"]["node"]
         except (OSError, ValueError, KeyError, TypeError):
             return []  # no package.json, or no engines.node: nothing claimed
@@ -136,7 +137,7 @@ def _ref_major(project: Project, ref: ActionRef) -> str | None:
         m = re.match(r"^(v\d+)", ref.ref)
         return m[1] if m else None
     try:  # the comment is not in the model: read the workflow's `uses:` line
-        lines = (project.root / ref.workflow).read_text(encoding="utf-8").splitlines()
+        lines = read_input(project.root / ref.workflow, ref.workflow, what="workflow").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     # The location is the step's first line, and `name:` or `id:` may come before `uses:`: the first line
@@ -163,7 +164,7 @@ def _suggest(today: dt.date) -> str:
 
 def _read_version_file(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8").strip().splitlines()[0] or None
+        return read_input(path, path.name, what="Node version file").strip().splitlines()[0] or None
     except (OSError, IndexError, UnicodeDecodeError):
         return None
 

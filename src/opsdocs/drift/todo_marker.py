@@ -10,6 +10,7 @@ from opsdocs.project.model import Location, Project
 from opsdocs.report.finding import Finding
 from opsdocs.scaffold import TODO
 from opsdocs.project.pages import RenderedPage
+from opsdocs.project._read import read_input
 
 
 def _files(project: Project) -> list[tuple[str, Path]]:
@@ -34,7 +35,7 @@ class TodoMarker:
         out = []
         for relpath, path in _files(project):
             try:
-                lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = read_input(path, relpath).splitlines()
             except OSError:
                 continue  # unreadable files are their loaders' to report
             for number, line in enumerate(lines, 1):

@@ -21,6 +21,7 @@ from opsdocs.project.pipeline import config_dir, step_calls
 from opsdocs.project.secret_docs import load_secret_docs
 from opsdocs.project.workflows import load_workflows
 from opsdocs.project.wrangler import CONFIG_NAMES, find_config, load_wrangler
+from opsdocs.project._read import read_input
 
 # The built-in site (mkdocs.yml, docs/, runbooks/) is package data: it ships in the wheel. The project
 # the pages describe can be any wrangler checkout (--root).
@@ -87,7 +88,7 @@ def repo_root(root: Path) -> Path:
             rel = root.relative_to(here).as_posix()
             for path in sorted(workflows.glob("*.y*ml")):
                 try:
-                    if rel in path.read_text(encoding="utf-8", errors="replace"):
+                    if rel in read_input(path, path.name, what="workflow"):
                         return here
                 except OSError:
                     continue

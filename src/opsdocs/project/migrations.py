@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from opsdocs.project.model import Location, Migration
+from opsdocs.project._read import read_input
 
 _NUMBER = re.compile(r"^(\d+)")
 JOURNAL = "meta/_journal.json"
@@ -23,7 +24,7 @@ def list_migrations(directory: Path, rel_dir: str) -> tuple[Migration, ...]:
     for path in files:
         m = _NUMBER.match(path.name)
         try:
-            sql = path.read_text(encoding="utf-8-sig", errors="replace")
+            sql = read_input(path, f"{rel_dir.rstrip('/')}/{path.name}", what="migration file")
         except OSError:
             sql = ""
         out.append(Migration(
@@ -39,7 +40,7 @@ def list_migrations(directory: Path, rel_dir: str) -> tuple[Migration, ...]:
 def journal_tags(directory: Path) -> list[str]:
     """The ``tag`` of every entry of a drizzle-kit journal, in order ([] without a readable journal)."""
     try:
-        data = json.loads((directory / JOURNAL).read_text(encoding="utf-8-sig"))
+        data = json.loads(read_input(directory / JOURNAL, str(directory / JOURNAL), what="drizzle journal"))
     except (OSError, ValueError):
         return []
     entries = data.get("entries") if isinstance(data, dict) else None

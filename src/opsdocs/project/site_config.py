@@ -13,6 +13,7 @@ import yaml
 
 from opsdocs.errors import ConfigError
 from opsdocs.project._yaml import BoundedLoader
+from opsdocs.project._read import read_input
 
 _NAV_KEY = re.compile(r"^nav\s*:", re.M)
 
@@ -70,9 +71,9 @@ def _read_hooks(hooks: tuple[Path, ...]) -> tuple[str, ...]:
     out = []
     for hook in hooks:
         try:
-            out.append(hook.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue  # a missing or binary hook adds nothing we could see
+            out.append(read_input(hook, hook.name, what="hook"))  # never a FIFO or a device: no hang
+        except (OSError, ConfigError):
+            continue  # a missing, binary or special hook adds nothing we could see
     return tuple(out)
 
 
