@@ -125,19 +125,11 @@ def test_data_file_has_sources_and_every_action_runtime_is_known() -> None:
 
 def test_a_named_step_is_read_at_its_uses_line(build: Build) -> None:
     # The step starts at `- name:` (or `id:`); the version comment is on the `uses:` line below it.
-    wf = f"""\
-name: ci
-on: push
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - name: Set up Python
-        id: py
-        uses: actions/setup-python@{SHA} # v5.6.0
-      - name: Check out
-        uses: actions/checkout@{SHA} # v7.0.1
-"""
+    steps = [{"name": "Set up Python", "id": "py", "uses": f"actions/setup-python@{SHA} # v5.6.0"},
+             {"name": "Check out", "uses": f"actions/checkout@{SHA} # v7.0.1"}]
+    body = "".join(f"      - name: {s['name']}\n" + (f"        id: {s['id']}\n" if "id" in s else "")
+                   + f"        uses: {s['uses']}\n" for s in steps)
+    wf = "name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n" + body
     found = _check(build, {WF: wf})
     assert list(found) == [f"{WF}:7"]
     assert found[f"{WF}:7"].startswith("actions/setup-python@v5 runs on node20, which GitHub has retired")
