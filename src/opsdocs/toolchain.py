@@ -28,7 +28,7 @@ from opsdocs.errors import EnvironmentProblem
 from opsdocs.noderange import parse_range, parse_version
 from opsdocs.project._read import read_input
 
-__all__ = ["NODE_MODULES_ENV", "Toolchain", "Wrangler", "find_wrangler", "install_wrangler_command", "resolve"]
+__all__ = ["NODE_MODULES_ENV", "Toolchain", "Wrangler", "cli_js", "find_wrangler", "install_wrangler_command", "resolve"]
 
 NODE_MODULES_ENV = "OPSDOCS_NODE_MODULES"
 _NODE_VERSION_TIMEOUT_S = 20.0
@@ -44,8 +44,12 @@ class Toolchain:
     wrangler_engines: str | None  # its engines.node, e.g. ">=22.12.0"
 
     def argv(self, *args: str) -> list[str]:
-        """``wrangler ARGS`` run by this Node (wrangler re-spawns itself with ``process.execPath``)."""
-        return [str(self.node), str(self.wrangler_js), *args]
+        """``wrangler ARGS`` run by this Node: wrangler's bundle itself, as ``bin/wrangler.js`` would spawn it
+        (one Node start-up, not two: that launcher only checks the Node version, done in ``resolve``)."""
+        cli = cli_js(self.wrangler_js)
+        if cli is None:
+            return [str(self.node), str(self.wrangler_js), *args]
+        return [str(self.node), "--no-warnings", str(cli), *args]
 
     def shim_dir(self, directory: Path) -> Path:
         """Fill ``directory`` with ``node`` and ``wrangler`` links to this pair; put it first on PATH.
@@ -73,6 +77,13 @@ class Wrangler:
     js: Path
     version: str
     engines: str | None  # its engines.node
+
+
+def cli_js(wrangler_js: Path) -> Path | None:
+    """``wrangler-dist/cli.js``, what ``bin/wrangler.js`` spawns with ``node --no-warnings``; None when the
+    package is laid out otherwise (then the launcher itself runs)."""
+    cli = wrangler_js.parent.parent / "wrangler-dist" / "cli.js"
+    return cli if wrangler_js.name == "wrangler.js" and cli.is_file() else None
 
 
 def find_wrangler(root: Path) -> Wrangler:

@@ -254,9 +254,10 @@ def test_prefetch_runs_only_what_exists_and_fills_the_cache(tmp_path: Path) -> N
 def test_for_version_finds_node_modules_in_a_parent_and_never_another(tmp_path: Path) -> None:
     nested = WranglerHelp.for_version(REPO / "src" / "opsdocs", cache_dir=tmp_path)
     assert nested.version == WRANGLER_VERSION
-    # opsdocs.toolchain's pair: the pinned Node (node_modules/.bin/node) running wrangler's own entry
-    assert nested.wrangler == [str(REPO / "node_modules" / ".bin" / "node"),
-                               str(REPO / "node_modules" / "wrangler" / "bin" / "wrangler.js")]
+    # opsdocs.toolchain's pair: the pinned Node (node_modules/.bin/node) running wrangler's bundle, as its
+    # bin/wrangler.js would spawn it (one Node, not two)
+    assert nested.wrangler == [str(REPO / "node_modules" / ".bin" / "node"), "--no-warnings",
+                               str(REPO / "node_modules" / "wrangler" / "wrangler-dist" / "cli.js")]
     default = WranglerHelp.for_version(REPO)
     assert default.cache_file == REPO / ".opsdocs" / "cache" / f"wrangler-help-{WRANGLER_VERSION}.json"
     with pytest.raises(EnvironmentProblem, match="the project has no wrangler installed"):

@@ -80,3 +80,25 @@ def test_split_is_longest_first_and_deterministic() -> None:
 def test_a_bad_shard_is_one_line(text: str) -> None:
     with pytest.raises(ConfigError, match="is not I/N"):
         parse_shard(text)
+
+
+def test_shard_one_starts_with_the_global_checks() -> None:
+    weights = {"a": 5.0, "b": 4.0, "c": 3.0, "d": 3.0}
+    assert assign(weights, 2) == {"a": 1, "b": 2, "c": 2, "d": 1}
+    assert assign(weights, 2, first=6.0) == {"a": 2, "b": 2, "c": 1, "d": 1}
+
+
+def test_a_run_records_the_global_time_and_shard_one_takes_fewer_pages(make_project, tmp_path: Path) -> None:
+    root, site = make_project(), _site(tmp_path)
+    _run(root, site, tmp_path / "whole.json")
+    cache_file = root / ".opsdocs" / "cache" / "rehearsals.json"
+    recorded = json.loads(cache_file.read_text())
+    assert recorded["global_s"] > 0  # the site build, the dev server, the static checks took time
+    assert set(recorded["pages"]) == {f"docs/{name}" for name in _PAGES}
+    # Equal pages, and global checks worth almost two of them: shard 1 takes one page, shard 2 three.
+    pages = {page: {"duration_s": 3.0, "at": entry["at"]} for page, entry in recorded["pages"].items()}
+    cache_file.write_text(json.dumps({"format": recorded["format"], "pages": pages, "global_s": 5.5}))
+    split = [{c["path"] for c in _run(root, site, tmp_path / f"s{i}.json", "--shard", f"{i}/2")["checks"]
+              if c["id"].startswith("runbook:")} for i in (1, 2)]
+    assert (len(split[0]), len(split[1])) == (1, 3)
+    assert json.loads(cache_file.read_text())["global_s"] == 5.5  # shards never rewrite the recorded times

@@ -18,6 +18,8 @@ import shlex
 import shutil
 from pathlib import Path
 
+from opsdocs.toolchain import cli_js
+
 __all__ = ["write_shims", "RUNNERS"]
 
 RUNNERS = ("npx", "pnpm", "yarn", "bunx", "npm")
@@ -45,8 +47,8 @@ exec {curl} -q "$@"
 def _wrangler_argv(wrangler: Path) -> str:
     """What the shim execs: ``node --no-warnings cli.js`` as wrangler.js would spawn it (the ``node`` linked
     beside the shim: ``${0%/*}``), else wrangler.js itself when the package is laid out differently."""
-    cli = wrangler.parent.parent / "wrangler-dist" / "cli.js"
-    if wrangler.name == "wrangler.js" and cli.is_file():
+    cli = cli_js(wrangler)
+    if cli is not None:
         return f'"${{0%/*}}/node" --no-warnings {shlex.quote(str(cli))}'
     return shlex.quote(str(wrangler))
 

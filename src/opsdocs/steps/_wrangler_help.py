@@ -1,7 +1,11 @@
-"""The pinned wrangler's command tree, read from its ``--help`` and cached per wrangler version.
+"""The pinned wrangler's command tree, read from its ``--help`` and cached per wrangler build.
 
 ``.opsdocs/cache/wrangler-help-<version>.json`` holds one entry per command, filled lazily; a new
-wrangler version starts a new file. ``--help`` runs in its own process group with a timeout.
+wrangler version starts a new file. The same entries go to the user's cache too
+(``~/.cache/opsdocs/wrangler-help/``, keyed by the wrangler bundle's path, size and mtime): a fresh
+checkout or a copy of the project then runs no ``--help`` at all, where each costs a Node start-up and
+wrangler's whole bundle. ``--help`` runs in its own process group with a timeout, with the compile cache
+(``_compile_cache``) opsdocs fills.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from pathlib import Path
 from opsdocs import toolchain
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.steps import _proc
+from opsdocs.steps._compile_cache import ENV as COMPILE_CACHE_ENV
+from opsdocs.steps._compile_cache import build_key as _build_key
+from opsdocs.steps._compile_cache import compile_cache, user_cache_home
 from opsdocs.steps._help_text import CommandSpec, FlagSpec, PositionalSpec, parse_help
 from opsdocs.toolchain import NODE_MODULES_ENV  # noqa: F401 - re-exported for opsdocs.steps.sandbox
 
@@ -29,13 +36,18 @@ _WORKERS = 4  # 2 cores; --help is mostly Node start-up, a few in parallel still
 class WranglerHelp:
     """``command(path)`` answers from the cache or runs ``wrangler <path> --help`` once."""
 
-    def __init__(self, wrangler: Sequence[str], version: str, cache_file: Path) -> None:
-        self.wrangler = list(wrangler)  # argv prefix: [node, wrangler.js] from opsdocs.toolchain
+    def __init__(self, wrangler: Sequence[str], version: str, cache_file: Path, *,
+                 shared_file: Path | None = None, env: dict[str, str] | None = None) -> None:
+        self.wrangler = list(wrangler)  # argv prefix: [node, --no-warnings, cli.js] from opsdocs.toolchain
         self.version = version
         self.cache_file = cache_file
+        self.shared_file = shared_file  # the user's copy, for every checkout of the same wrangler build
+        self._env = dict(env or {})  # added to --help's environment (the compile cache)
         self._lock = threading.Lock()
         self._specs: dict[tuple[str, ...], CommandSpec] = {}
-        self._load()
+        for file in (shared_file, cache_file):  # the project's own entries win
+            if file is not None:
+                self._load(file)
 
     @classmethod
     def for_version(cls, root: Path, *, cache_dir: Path | None = None) -> WranglerHelp:
@@ -43,8 +55,13 @@ class WranglerHelp:
         ``cache_dir`` (default ``root/.opsdocs/cache``)."""
         root = Path(root).resolve()
         tools = toolchain.resolve(root)
-        cache = cache_dir if cache_dir is not None else root / ".opsdocs" / "cache"
-        return cls(tools.argv(), tools.wrangler_version, Path(cache) / f"wrangler-help-{tools.wrangler_version}.json")
+        name = f"wrangler-help-{tools.wrangler_version}.json"
+        if cache_dir is not None:  # a cache of the caller's own, nothing shared (tests that want real --help)
+            return cls(tools.argv(), tools.wrangler_version, Path(cache_dir) / name)
+        folder = compile_cache(tools)
+        return cls(tools.argv(), tools.wrangler_version, root / ".opsdocs" / "cache" / name,
+                   shared_file=user_cache_home() / "wrangler-help" / f"{_build_key(tools)}.json",
+                   env={COMPILE_CACHE_ENV: str(folder)} if folder is not None else None)
 
     def command(self, path: tuple[str, ...]) -> CommandSpec | None:
         """The spec of ``wrangler <path>``, or None when wrangler has no such command."""
@@ -85,13 +102,15 @@ class WranglerHelp:
         with self._lock:
             for spec in specs:
                 self._specs[spec.path] = spec
-            self._save()
+            for file in (self.cache_file, self.shared_file):
+                if file is not None:
+                    self._save(file)
 
     def _run_help(self, path: tuple[str, ...]) -> CommandSpec:
         # No credential: --help needs none, and wrangler must not see a token it could send anywhere.
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDFLARE_", "CF_", "NODE_OPTIONS"))}
         env.update({"WRANGLER_SEND_METRICS": "false", "CLOUDFLARE_CF_FETCH_ENABLED": "false", "CI": "true",
-                    "NO_COLOR": "1", "FORCE_COLOR": "0", "WRANGLER_NO_UPDATE_CHECK": "true"})
+                    "NO_COLOR": "1", "FORCE_COLOR": "0", "WRANGLER_NO_UPDATE_CHECK": "true", **self._env})
         command = " ".join(["wrangler", *path, "--help"])
         try:
             with tempfile.TemporaryDirectory(prefix="opsdocs-help-") as cwd:  # no wrangler.jsonc to read
@@ -106,21 +125,23 @@ class WranglerHelp:
                                      path=self.wrangler[-1], hint="reinstall wrangler with `npm ci`")
         return parse_help(path, _proc.strip_ansi(result.output))
 
-    def _load(self) -> None:
+    def _load(self, file: Path) -> None:
         try:
-            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            data = json.loads(file.read_text(encoding="utf-8"))
             commands = data["commands"] if data.get("version") == self.version else {}
+            specs = {}
             for key, entry in commands.items():
                 path = tuple(key.split()) if key else ()
-                self._specs[path] = CommandSpec.from_json(path, entry)
-        except (OSError, ValueError, KeyError, TypeError):
-            self._specs.clear()  # a missing or damaged cache is rebuilt from --help
+                specs[path] = CommandSpec.from_json(path, entry)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return  # a missing or damaged cache is rebuilt from --help: none of it is used
+        self._specs.update(specs)
 
-    def _save(self) -> None:
+    def _save(self, file: Path) -> None:
         """Merge with what another process may have written, then replace the file atomically."""
         merged: dict[str, object] = {}
         try:
-            old = json.loads(self.cache_file.read_text(encoding="utf-8"))
+            old = json.loads(file.read_text(encoding="utf-8"))
             if old.get("version") == self.version:
                 merged.update(old["commands"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -128,13 +149,13 @@ class WranglerHelp:
         merged.update({" ".join(p): s.to_json() for p, s in self._specs.items()})
         payload = json.dumps({"version": self.version, "commands": merged}, sort_keys=True, separators=(",", ":"))
         try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.cache_file.parent, prefix=".wrangler-help-")
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".wrangler-help-")
         except OSError:
             return  # a read-only checkout still works, only slower
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(payload)
-            os.replace(tmp, self.cache_file)
+            os.replace(tmp, file)
         except OSError:
             Path(tmp).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from opsdocs import toolchain
 from opsdocs.project.load import CHECKOUT_ROOT
 from opsdocs.project.model import Project
 from opsdocs.steps import _isolation
+from opsdocs.steps._compile_cache import ENV as COMPILE_CACHE_ENV, compile_cache
 from opsdocs.steps._copy import copy_base, copy_into
 from opsdocs.steps._expanded import argv_is_remote, argv_refusal
 from opsdocs.steps._broker import Broker, program_table, write_broker_shims
@@ -78,6 +79,7 @@ class Sandbox:
         self._base = copy_base(project)
         self._base_rel = project.root.resolve().relative_to(self._base)
         self._modules: Path | None = None
+        self._compile_cache: Path | None = None  # wrangler's compiled bundles, read-only here (_compile_cache)
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -85,6 +87,9 @@ class Sandbox:
         if self._tools is None:  # EnvironmentProblem (one line) when Node or wrangler will not do
             self._tools = toolchain.resolve(self.project.root)
         self._modules = self._tools.node_modules
+        # Only under the kernel sandbox, which makes the folder read-only: a step must never write V8 code.
+        if _isolation.status().available:
+            self._compile_cache = compile_cache(self._tools)
         self._tmp = Path(tempfile.mkdtemp(prefix="opsdocs-sandbox-"))
         add_cleanup(self.close)  # a SIGTERM ends the process without unwinding this `with`
         try:
@@ -150,6 +155,8 @@ class Sandbox:
         env["npm_config_globalconfig"] = str(self.shims / "no-global-npmrc")
         env.update(_QUIET_ENV)
         env["HOME"] = str(self.home)
+        if self._compile_cache is not None:
+            env[COMPILE_CACHE_ENV] = str(self._compile_cache)
         env["XDG_CONFIG_HOME"] = str(self.home / ".config")
         env["npm_config_cache"] = str(self.home / ".npm")
         # wrangler leaves files in the temp dir (update-check/): keep them in the sandbox, deleted with it.
@@ -182,6 +189,7 @@ class Sandbox:
         assert self._tmp is not None, "Sandbox used outside its `with` block"
         keep = [self._modules] if self._modules is not None else []
         keep += [self.shims, self.broker_shims]  # bound read-only over the writable sandbox: a step cannot replace them
+        keep += [self._compile_cache] if self._compile_cache is not None else []
         checkouts = (self.project.root, self._base, CHECKOUT_ROOT)
         hide = [p for p in checkouts if not _contains(p, self._tmp)]
         return _isolation.wrap(argv, cwd=cwd or self.root, writable=[self._tmp], offline=offline, keep=keep,

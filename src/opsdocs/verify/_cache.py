@@ -58,7 +58,8 @@ class RehearsalCache:
         self.inputs = inputs  # the hash of everything but the steps (same for every page of a run)
         self.reused: dict[str, str] = {}  # page -> when its reused result was recorded
         self._lock = threading.Lock()
-        self._entries = _load(path)
+        self._entries, self._global = _load(path)
+        self._global_now = 0.0  # this run's global checks so far (seconds, summed over builders)
 
     @classmethod
     def for_run(cls, ctx: Any, *, reuse: bool = True) -> RehearsalCache:
@@ -81,6 +82,19 @@ class RehearsalCache:
         """The page's last recorded rehearsal time (passed or not): what shards balance on."""
         value = self._entries.get(page, {}).get("duration_s")
         return float(value) if isinstance(value, (int, float)) else None
+
+    def global_duration(self) -> float | None:
+        """The last recorded time of the checks that are not a page's rehearsal (shard 1's head start)."""
+        return self._global
+
+    def add_global(self, seconds: float) -> None:
+        """Count one global builder (site, dev server, static checks, audits) into this run's time of the
+        global checks, and record the sum so far: the next run's shard 1 head start."""
+        with self._lock:
+            self._global_now += seconds
+            if self.record:
+                self._global = round(self._global_now, 3)
+                _save(self.path, self._entries, self._global)
 
     def get(self, runbook: Any, *, remote_steps: bool) -> list[Finding] | None:
         if remote_steps or not self.reuse:
@@ -108,7 +122,7 @@ class RehearsalCache:
         with self._lock:
             self._entries[runbook.page] = entry
             if self.record:
-                _save(self.path, self._entries)
+                _save(self.path, self._entries, self._global)
 
 
 def _findings(raw: Any, page: str) -> list[Finding] | None:
@@ -157,22 +171,26 @@ def _opsdocs_hash() -> str:
     return h.hexdigest()
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path) -> tuple[dict[str, Any], float | None]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}  # missing or unreadable: a full run, which writes a fresh one
+        return {}, None  # missing or unreadable: a full run, which writes a fresh one
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("pages"), dict):
-        return {}
-    return dict(data["pages"])
+        return {}, None
+    seconds = data.get("global_s")
+    return dict(data["pages"]), float(seconds) if isinstance(seconds, (int, float)) and seconds >= 0 else None
 
 
-def _save(path: Path, entries: dict[str, Any]) -> None:
+def _save(path: Path, entries: dict[str, Any], global_s: float | None) -> None:
+    payload: dict[str, Any] = {"format": FORMAT, "pages": entries}
+    if global_s is not None:
+        payload["global_s"] = global_s
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rehearsals-")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"format": FORMAT, "pages": entries}, out, indent=1, sort_keys=True)
+            json.dump(payload, out, indent=1, sort_keys=True)
         os.replace(tmp, path)
     except OSError:
         pass  # a cache that cannot be written only costs the next run its reuse

@@ -4,7 +4,8 @@ Pages are dealt longest first (each page's last recorded rehearsal time, from th
 job restores; without one, its number of steps) to whichever shard has least so far, ties by page name:
 every job computes the same split from the same inputs, and the shards finish close together. Everything
 that is not a page's rehearsal (static wrangler checks, drift, audits, health, the site and its links)
-runs in shard 1 only, so the shards' reports together hold each check exactly once. A shard reuses the
+runs in shard 1 only, so the shards' reports together hold each check exactly once; shard 1 starts with
+their recorded time, so it takes that much less of the pages. A shard reuses the
 cache but never writes it (the default-branch run that saves the cache is unsharded or its own job).
 """
 
@@ -34,9 +35,10 @@ def parse_shard(text: str) -> Shard:
     raise ConfigError(f"--shard {text!r} is not I/N with 1 <= I <= N", hint="pass e.g. --shard 2/4")
 
 
-def assign(weights: dict[str, float], total: int) -> dict[str, int]:
-    """page -> shard (1-based): longest first onto the least loaded shard (LPT), deterministic."""
-    load = [0.0] * total
+def assign(weights: dict[str, float], total: int, *, first: float = 0.0) -> dict[str, int]:
+    """page -> shard (1-based): longest first onto the least loaded shard (LPT), deterministic. Shard 1
+    starts with ``first`` (the global checks it alone runs), so it gets fewer pages."""
+    load = [first] + [0.0] * (total - 1)
     out: dict[str, int] = {}
     for page in sorted(weights, key=lambda p: (-weights[p], p)):
         target = min(range(total), key=lambda i: (load[i], i))
@@ -45,18 +47,17 @@ def assign(weights: dict[str, float], total: int) -> dict[str, int]:
     return out
 
 
-def _weights(ctx: Any) -> dict[str, float]:
+def _weights(ctx: Any) -> tuple[dict[str, float], float]:
+    """Each page's weight, and shard 1's head start: recorded seconds when the cache has a time for every
+    page and for the global checks; else each page's step count and no head start (units must not mix)."""
     from opsdocs.verify._cache import cache_of
 
     cache = cache_of(ctx)
-    out = {}
-    for rb in ctx.runbooks:
-        recorded = cache.duration(rb.page) if cache is not None else None
-        out[rb.page] = recorded if recorded is not None else float(len(rb.steps))
-    # Mixed units (seconds vs steps) would skew the split: without a time for every page, count steps.
-    if any(cache is None or cache.duration(rb.page) is None for rb in ctx.runbooks):
-        out = {rb.page: float(len(rb.steps)) for rb in ctx.runbooks}
-    return out
+    timed = {rb.page: cache.duration(rb.page) for rb in ctx.runbooks} if cache is not None else {}
+    first = cache.global_duration() if cache is not None else None
+    if timed and first is not None and all(t is not None for t in timed.values()):
+        return {page: float(t) for page, t in timed.items() if t is not None}, first
+    return {rb.page: float(len(rb.steps)) for rb in ctx.runbooks}, 0.0
 
 
 class ShardPlugin:
@@ -76,7 +77,8 @@ class ShardPlugin:
         return pages.get(page, 1) if page is not None else 1
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        pages = assign(_weights(self.ctx), self.shard.total)
+        weights, first = _weights(self.ctx)
+        pages = assign(weights, self.shard.total, first=first)
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:

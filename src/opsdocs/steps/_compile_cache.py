@@ -1,0 +1,95 @@
+"""Node's compile cache for the project's wrangler: V8 code for its bundles, made by opsdocs, read by steps.
+
+Every wrangler call compiles the same bundles again (wrangler's 15 MB ``wrangler-dist/cli.js``, miniflare,
+undici): about a sixth of a local ``d1 execute``'s CPU, on each of a run's dozens of calls. Node 22.1 and
+later keep compiled code in ``$NODE_COMPILE_CACHE`` and check each entry against its source's hash, so a
+changed wrangler only misses the cache; it never runs stale code. Node 20 ignores the variable.
+
+Trust: V8 does not treat a code cache as untrusted input, so nothing a page runs ever writes one. opsdocs
+fills the folder itself, outside any sandbox, by loading wrangler's bundle (``require``: it defines wrangler's
+commands and runs none of them, and reads nothing of the project); sandboxes get the folder read-only
+(``Sandbox.isolate``), and only when the kernel sandbox is there to make it read-only. The folder is the
+user's cache (``$XDG_CACHE_HOME/opsdocs/node-compile``, else ``~/.cache/...``), shared by every project and
+run; a stamp per Node and wrangler build says it was filled, so a run loads the bundle at most once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from opsdocs._subprocess import Timeout, run_captured
+from opsdocs.noderange import parse_version
+from opsdocs.toolchain import Toolchain, cli_js
+
+__all__ = ["ENV", "build_key", "compile_cache", "user_cache_home"]
+
+ENV = "NODE_COMPILE_CACHE"
+_FILL_TIMEOUT_S = 60.0
+_FIRST_NODE = (22, 1)  # module.enableCompileCache / NODE_COMPILE_CACHE
+_lock = threading.Lock()
+_filled: dict[tuple[str, Path], Path | None] = {}  # per process: one look at the stamp per Node and wrangler build
+
+
+def user_cache_home() -> Path:
+    """``$XDG_CACHE_HOME/opsdocs`` (the XDG convention), else ``~/.cache/opsdocs``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "opsdocs"
+
+
+def build_key(tools: Toolchain) -> str:
+    """Names this Node and wrangler build (paths, versions, the bundle's size and mtime): a reinstall or a
+    patched bundle is a new key, so nothing cached for another build is read for this one."""
+    bundle = cli_js(tools.wrangler_js) or tools.wrangler_js
+    try:
+        st = bundle.stat()
+        size, mtime = st.st_size, st.st_mtime_ns
+    except OSError:
+        size, mtime = -1, -1
+    ident = (str(tools.node), tools.node_version, str(bundle), tools.wrangler_version, size, mtime)
+    return hashlib.sha256(repr(ident).encode()).hexdigest()[:20]
+
+
+def compile_cache(tools: Toolchain) -> Path | None:
+    """The folder to give wrangler as ``$NODE_COMPILE_CACHE``, filled for this Node and wrangler; None when
+    this Node has no compile cache or the folder cannot be made (every call then compiles, as before)."""
+    try:
+        if tuple(parse_version(tools.node_version)[:2]) < _FIRST_NODE:
+            return None
+    except ValueError:
+        return None
+    bundle = cli_js(tools.wrangler_js) or tools.wrangler_js
+    key, folder = build_key(tools), user_cache_home() / "node-compile"
+    with _lock:
+        if (key, folder) not in _filled:
+            _filled[key, folder] = _fill(tools, bundle, key, folder)
+        return _filled[key, folder]
+
+
+def _fill(tools: Toolchain, bundle: Path, key: str, folder: Path) -> Path | None:
+    stamp = folder / f".filled-{key}"
+    if stamp.is_file():
+        return folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    # The same Node flags as a real call (--no-warnings), so Node files the entries where calls look.
+    argv = [str(tools.node), "--no-warnings", "-e", "require(process.argv[1])", str(bundle)]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), ENV: str(folder), "CI": "true",
+           "WRANGLER_SEND_METRICS": "false", "HOME": str(Path.home())}  # no credential: none is needed
+    try:
+        with tempfile.TemporaryDirectory(prefix="opsdocs-compile-cache-") as cwd:
+            result = run_captured(argv, cwd=Path(cwd), timeout_s=_FILL_TIMEOUT_S, env=env)
+    except (OSError, Timeout):
+        return None
+    if result.returncode != 0:
+        return None  # calls still work without it, only slower
+    try:
+        stamp.write_text(f"{tools.node} {tools.node_version} {bundle}\n", encoding="utf-8")
+    except OSError:
+        return None
+    return folder
