@@ -1,6 +1,7 @@
 """One local ``wrangler dev`` (workerd + a local D1) in a sandbox, for health checks and drills.
 
-Start-up: apply every top-level database's migrations locally (so ``/health`` has its tables), start
+Start-up: apply every top-level database's migrations locally (so ``/health`` has its tables; with a
+``state_cache``, the state a run with the same inputs left is copied in instead: ``_state_cache``), start
 ``wrangler dev`` on a free loopback port, poll until it answers.
 
 Under the kernel sandbox wrangler dev has a network namespace of its own (it cannot reach Cloudflare,
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 import socket
 import time
+from pathlib import Path
 from types import TracebackType
 
 import httpx
@@ -25,6 +27,7 @@ from opsdocs.project.model import Project
 from opsdocs.steps import _isolation
 from opsdocs.steps._bridge import HostForward, inside_argv
 from opsdocs.steps._proc import ProcessGroup, run, start
+from opsdocs.steps._state_cache import restore, save, state_key
 from opsdocs.steps.masking import Masker
 from opsdocs.steps.sandbox import Sandbox
 
@@ -67,11 +70,16 @@ class DevServer:
         startup_timeout_s: float = STARTUP_TIMEOUT_S,
         migrate: bool = True,
         masker: Masker | None = None,
+        state_cache: Path | None = None,
+        reuse_state: bool = True,
     ) -> None:
         self.sandbox = sandbox
         self.port = port
         self.startup_timeout_s = startup_timeout_s
         self.migrate = migrate
+        # Where the migrated local state is kept per inputs (``_state_cache``); None: always apply.
+        self.state_cache = state_cache
+        self.reuse_state = reuse_state  # False: apply anyway, and store the result (verify --no-cache)
         self._mask = masker if masker is not None else Masker.from_env(sandbox.project)
         self._group: ProcessGroup | None = None
         self._forward: HostForward | None = None
@@ -97,7 +105,7 @@ class DevServer:
 
     def __enter__(self) -> DevServer:
         if self.migrate:
-            self._apply_migrations()
+            self._migrate()
         if self.port is not None and _port_taken(self.host, self.port):
             raise EnvironmentProblem(f"port {self.port} on {self.host} is already in use",
                                      hint="stop what listens there, or leave the port out to pick a free one")
@@ -138,6 +146,16 @@ class DevServer:
             self._forward = None
 
     # --- start-up --------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        if self.state_cache is None:
+            return self._apply_migrations()
+        key = state_key(self.project, self.sandbox.toolchain)
+        if self.reuse_state and restore(self.state_cache, key, self.sandbox.state_dir):
+            return None
+        self._apply_migrations()
+        save(self.state_cache, key, self.sandbox.state_dir)
+        return None
 
     def _apply_migrations(self) -> None:
         seen: set[str] = set()

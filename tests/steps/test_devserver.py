@@ -146,3 +146,36 @@ def test_the_pages_health_step_checks_a_worker_with_the_venv_not_on_path(monkeyp
         with Sandbox(project) as steps_box:
             finding = run_step(steps[0], steps_box, masker=Masker.from_env(project), remote_enabled=True)
     assert finding.status == "passed", finding.message
+
+
+def test_the_migrated_state_is_kept_and_served_when_nothing_changed(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    project = load_project(CHECKOUT_ROOT)
+    cache = tmp_path / "dev-state"
+    with Sandbox(project) as sb, DevServer(sb, state_cache=cache):
+        pass
+    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 1
+    monkeypatch.setattr(DevServer, "_apply_migrations", lambda self: pytest.fail("applied again"))
+    with Sandbox(project) as sb, DevServer(sb, state_cache=cache) as dev:
+        response = httpx.get(dev.base_url + "/health", timeout=10)
+        # the real wrangler dev serves the copied state: the tables the migrations made answer a query
+        assert response.status_code == 200 and response.json()["accounts"] >= 1, response.text
+    with Sandbox(project) as sb, pytest.raises(pytest.fail.Exception, match="applied again"):
+        with DevServer(sb, state_cache=cache, reuse_state=False):  # verify --no-cache: apply anyway
+            pass
+
+
+def test_the_state_key_follows_the_migrations_and_the_config(make_project) -> None:
+    from opsdocs import toolchain
+    from opsdocs.steps._state_cache import state_key
+
+    root = make_project({"README.md": "x"})
+    tools = toolchain.resolve(root)
+    first = state_key(load_project(root), tools)
+    (root / "README.md").write_text("y")  # nothing the migrations read
+    assert state_key(load_project(root), tools) == first
+    (root / "migrations" / "0002_more.sql").write_text("CREATE TABLE u (id INTEGER);\n")
+    second = state_key(load_project(root), tools)
+    assert second != first
+    (root / "wrangler.jsonc").write_text((root / "wrangler.jsonc").read_text() + "\n")
+    assert state_key(load_project(root), tools) != second

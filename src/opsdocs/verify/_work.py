@@ -91,12 +91,17 @@ def _static(ctx: VerifyContext) -> list[Finding]:
 def _devserver(ctx: VerifyContext) -> str:
     from opsdocs.devserver import DevServer
     from opsdocs.steps.sandbox import Sandbox
+    from opsdocs.verify._cache import cache_of
 
     if ctx.project.missing_build is not None:
         raise EnvironmentProblem(ctx.project.missing_build.reason)
     # The server's sandbox is its own: runbooks may damage their data on purpose (the drills).
     sandbox = ctx.enter(Sandbox(ctx.project))
-    server = ctx.enter(DevServer(sandbox, masker=ctx.masker))
+    # With the rehearsal cache, the migrated local state is kept too (the same trust, the same folder).
+    cache = cache_of(ctx)
+    state = ctx.project.root / ".opsdocs" / "cache" / "dev-state" if cache is not None else None
+    server = ctx.enter(DevServer(sandbox, masker=ctx.masker, state_cache=state,
+                                 reuse_state=cache is not None and cache.reuse))
     return str(server.base_url)
 
 
