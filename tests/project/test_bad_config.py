@@ -98,3 +98,14 @@ def test_step_with_must_be_a_mapping(make_project: Callable[..., Path]) -> None:
     with pytest.raises(ConfigError) as info:
         load_project(root)
     assert str(info.value).startswith(".github/workflows/w.yml:8"), str(info.value)
+
+
+def test_an_unknown_need_hints_the_closest_jobs_in_one_short_line(make_project: Callable[..., Path]) -> None:
+    jobs = "".join(f"  job-{i}:\n    runs-on: x\n" for i in range(300))
+    text = WF_HEAD + jobs + "  build:\n    runs-on: x\n  deploy:\n    runs-on: x\n    needs: buidl\n"
+    root = make_project({".github/workflows/w.yml": text})
+    with pytest.raises(ConfigError) as err:
+        load_project(root)
+    hint = err.value.hint or ""
+    assert hint.startswith("use one of: build, ") and hint.endswith("(and 294 more)"), hint
+    assert len(str(err.value)) < 300 and "\n" not in str(err.value)

@@ -67,7 +67,7 @@ def load_workflow(path: Path, root: Path) -> Workflow:
         for need in job.needs:
             if need not in jobs:
                 raise ConfigError(f"job '{job.id}' needs unknown job '{need}'", path=rel,
-                                  line=job.location.line, hint=f"use one of: {', '.join(jobs)}")
+                                  line=job.location.line, hint=_one_of(list(jobs), need))
     secrets = _secrets(text, rel, tuple(jobs.values()))
     actions = tuple(
         _action(uses, rel, job.id, loc)
@@ -213,3 +213,14 @@ def _action(uses: str, rel: str, job: str, loc: Location) -> ActionRef:
 def _mapping(value: object) -> dict[str, Any]:
     """A YAML mapping as loaded (a LineDict keeps each key's line, which drift rules point at), else {}."""
     return value if isinstance(value, dict) else {}
+
+
+def _one_of(job_ids: list[str], wrong: str, shown: int = 8) -> str:
+    """The hint: the closest job ids first, a few only (one line, also for a workflow of thousands)."""
+    import difflib
+
+    close = difflib.get_close_matches(wrong, job_ids, n=3, cutoff=0.6)
+    rest = [j for j in job_ids if j not in close]
+    picked = close + rest[: max(0, shown - len(close))]
+    more = len(job_ids) - len(picked)
+    return "use one of: " + ", ".join(picked) + (f" (and {more} more)" if more > 0 else "")

@@ -35,9 +35,9 @@ _filled: dict[tuple[str, Path], Path | None] = {}  # per process: one look at th
 
 
 def user_cache_home() -> Path:
-    """``$XDG_CACHE_HOME/opsdocs`` (the XDG convention), else ``~/.cache/opsdocs``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "opsdocs"
+    """``$XDG_CACHE_HOME/opsdocs`` (the XDG convention: a relative value is ignored), else ``~/.cache/opsdocs``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "opsdocs"
 
 
 def build_key(tools: Toolchain) -> str:
