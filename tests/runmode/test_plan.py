@@ -91,3 +91,21 @@ def test_a_remote_command_for_another_environment_is_refused_a_local_one_is_not(
     assert no_env.refusal is not None and (no_env.target, no_env.target_kind) == (prod.worker_name, "Worker")
     local = aim_of(f"npx wrangler d1 execute {staging_db} --local --command 'DELETE FROM t'", project, prod)
     assert local.refusal is None and local.local
+
+
+def test_a_monorepo_drill_may_write_its_migrations_above_the_worker(tmp_path: Path) -> None:
+    """`..` up to where the sandbox mirrors the repository is allowed in a run plan, as in verify: the
+    monorepo's migrations live in ../../packages/db (the drills write a broken migration there)."""
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    shutil.copytree(repo / "tests" / "fixtures" / "projects" / "monorepo", tmp_path / "mono")
+    api = tmp_path / "mono" / "apps" / "api"
+    (api / "node_modules").symlink_to(repo / "node_modules", target_is_directory=True)
+    run = subprocess.run([sys.executable, "-m", "opsdocs", "run", "migration-failure-drill", "--dry-run", "--offline"],
+                         cwd=api, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stderr
+    assert "> ../../packages/db/drizzle/9999_drill_broken.sql" in run.stdout
+    assert "would be refused" not in run.stdout, run.stdout

@@ -142,7 +142,7 @@ def _plan_note(project: Project, env: Environment, step: Step) -> str:
         # As it will run: placeholders filled (with a well-formed example where no value was given).
         example = fill(step.command, {ph: ph.format.example for ph in find_placeholders(step.command)})
         try:
-            check_safety(dataclasses.replace(step, command=example))
+            check_safety(dataclasses.replace(step, command=example), project)
         except PageError as err:  # shown, not raised: the plan goes on
             return f"would be refused: {err}"
     if aim.refusal:
@@ -166,7 +166,7 @@ def replay(ui: UI, executor: Executor, state: LogState, offers: Offers) -> int:
             continue
         try:  # the log is a file: what it says ran locally is classified again before it runs again
             check_safety(Step(page=str(record["step"]), line=0, mode="rehearse", command=command, title=None,
-                              why=None, expect=None, expect_re=None))
+                              why=None, expect=None, expect_re=None), executor.project)
         except (PageError, ValueError) as err:
             ui.say(f"  not replaying {record['step']}: {err}", style="yellow")
             continue

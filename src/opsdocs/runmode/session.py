@@ -113,7 +113,7 @@ class Session:
             return None, f"cannot read the command: {exc}"
         if attempt.step.mode != "never":
             try:
-                check_safety(dataclasses.replace(attempt.step, command=attempt.command))
+                check_safety(dataclasses.replace(attempt.step, command=attempt.command), self.project)
             except PageError as err:
                 return aim, err.message + (f"; {err.hint}" if err.hint else "")
         return aim, aim.refusal
