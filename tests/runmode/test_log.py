@@ -135,6 +135,8 @@ def test_a_replayed_command_is_classified_again_so_an_edited_log_cannot_reach_ou
                      command="npx wrangler d1 execute db --remote --command 'DELETE FROM t'"))
 
     class _NoRun:
+        project = None  # the classifier is given no project: `..` may climb nowhere
+
         def run(self, *args: object, **kwargs: object) -> object:
             raise AssertionError("a refused command must not run")
 
