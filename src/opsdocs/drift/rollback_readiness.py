@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from opsdocs.drift._base import failure
 from opsdocs.project.model import Project
 from opsdocs.report.finding import Finding
-from opsdocs.runmode.readiness import check_readiness
 from opsdocs.project.pages import RenderedPage
 
 
@@ -34,6 +33,10 @@ class RollbackReadiness:
     """
 
     def check(self, project: Project, pages: Sequence[RenderedPage]) -> list[Finding]:
+        # Imported here: the opsdocs.runmode package loads the whole terminal mode (rich), and the site's
+        # drift_rules() macro imports every rule for its id, title and doc only.
+        from opsdocs.runmode.readiness import check_readiness
+
         out = []
         for env in project.wrangler.environments:
             verdict = check_readiness(project, env)

@@ -1,5 +1,6 @@
 """Each page's source is read once, when MkDocs asks for it (``on_page_read_source``): the macros then know
-the body's first line (after a front matter) without reading the file again."""
+the body's first line (after a front matter) and where the page's errors point without reading the file
+or resolving its path again."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from opsdocs.errors import OpsdocsError
 
 _FIRST_LINE = "_opsdocs_first_line"
+_RELPATH = "_opsdocs_relpath"
 
 
 def read_page_source(page: Any, relpath: str) -> str | None:
@@ -27,9 +29,15 @@ def read_page_source(page: Any, relpath: str) -> str | None:
     except OpsdocsError as err:
         raise PluginError(str(err)) from None
     setattr(page, _FIRST_LINE, split_front_matter(source)[1])
+    setattr(page, _RELPATH, relpath)
     return source
 
 
 def body_first_line(page: Any) -> int:
     """The source line the Markdown MkDocs hands over starts on (1 when the page was not read by us)."""
     return int(getattr(page, _FIRST_LINE, 1))
+
+
+def read_relpath(page: Any) -> str | None:
+    """The ``relpath`` the page was read with (None when it was not read by us)."""
+    return getattr(page, _RELPATH, None)

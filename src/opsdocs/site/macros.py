@@ -43,7 +43,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from opsdocs.errors import OpsdocsError
-from opsdocs.site._source import body_first_line, read_page_source
+from opsdocs.site._source import body_first_line, read_page_source, read_relpath
 from opsdocs.site.render import page_context, render_source
 
 __all__ = ["define_env", "on_post_page_macros", "on_pre_page_macros"]
@@ -75,7 +75,9 @@ def on_pre_page_macros(env: Any) -> None:
     page = env.page
     site_root = Path(env.conf["config_file_path"]).resolve().parent
     project = env.variables.get("project")
-    relpath = _relpath(Path(page.file.abs_src_path), site_root, project.root if project is not None else None)
+    # Computed when the page was read (same site and project root): resolving paths is per-page work.
+    relpath = read_relpath(page) or _relpath(Path(page.file.abs_src_path), site_root,
+                                             project.root if project is not None else None)
     try:
         # The Project define_env loaded for this build: not re-checked per page.
         env.markdown = render_source(site_root, env.markdown, relpath, first_line=body_first_line(page),

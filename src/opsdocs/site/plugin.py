@@ -156,10 +156,11 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     @event_priority(50)  # before mkdocs-macros, should the team use it too: it then skips the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         from opsdocs.project.load import GUIDES_DIR
-        from opsdocs.site._source import body_first_line
+        from opsdocs.site._source import body_first_line, read_relpath
         from opsdocs.site.render import render_source
 
-        relpath = self._relpath(Path(page.file.abs_src_path or ""), Path(config.docs_dir))
+        # The one on_page_read_source computed for the page, when it read it (paths resolved once a page).
+        relpath = read_relpath(page) or self._relpath(Path(page.file.abs_src_path or ""), Path(config.docs_dir))
         try:
             text = render_source(GUIDES_DIR, markdown, relpath, first_line=body_first_line(page),
                                  project=self.project)
