@@ -99,10 +99,12 @@ def write_site(dest: Path, copies: int, *, prerendered: bool, site_root: Path = 
         source = source_path.read_text(encoding="utf-8-sig")
         for i in range(copies):
             relpath = f"docs/{copy_name(i)}/{rel}"
-            text = source
+            # Each copy a text of its own: a real site's pages differ, so nothing may be saved by seeing the
+            # same page text twice (a compile cache keyed by text would otherwise compile each page once).
+            text = source.rstrip("\n") + f"\n\n<!-- synthetic copy {i} of {rel} -->\n"
             if project is not None:
-                body, first = split_front_matter(source)
-                front = source[: len(source) - len(body)] if body != source else ""
+                body, first = split_front_matter(text)
+                front = text[: len(text) - len(body)] if body != text else ""
                 text = front + render_source(dest, body, relpath, first_line=first, project=project)
             target = dest / relpath
             target.parent.mkdir(parents=True, exist_ok=True)
