@@ -71,7 +71,7 @@ def compile_cache(tools: Toolchain) -> Path | None:
 
 def _fill(tools: Toolchain, bundle: Path, key: str, folder: Path) -> Path | None:
     stamp = folder / f".filled-{key}"
-    if stamp.is_file():
+    if stamp.is_file() and any(folder.glob("v*")):  # Node files its entries under v<version>-<arch>-...
         return folder
     try:
         folder.mkdir(parents=True, exist_ok=True)
