@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if missing:
         pytest.exit(f"node_modules lacks {', '.join(missing)} (package.json): run `npm ci` (or `make setup`) "
                     f"in {REPO}", returncode=SETUP_EXIT)
+    # A suite started as a background job of a non-interactive shell inherits SIGINT ignored, and so would
+    # every child: opsdocs then rightly keeps ignoring it (as under nohup), and the tests that send SIGINT
+    # would prove nothing. Children of this process start with SIGINT at its default, as from a terminal.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 MINIMAL_WRANGLER = """\
