@@ -40,10 +40,15 @@ def user_cache_home() -> Path:
     return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "opsdocs"
 
 
+def _bundle(tools: Toolchain) -> Path:
+    """What a call compiles first: wrangler's bundle, else (another layout) its launcher."""
+    return cli_js(tools.wrangler_js) or tools.wrangler_js
+
+
 def build_key(tools: Toolchain) -> str:
     """Names this Node and wrangler build (paths, versions, the bundle's size and mtime): a reinstall or a
     patched bundle is a new key, so nothing cached for another build is read for this one."""
-    bundle = cli_js(tools.wrangler_js) or tools.wrangler_js
+    bundle = _bundle(tools)
     try:
         st = bundle.stat()
         size, mtime = st.st_size, st.st_mtime_ns
@@ -61,11 +66,10 @@ def compile_cache(tools: Toolchain) -> Path | None:
             return None
     except ValueError:
         return None
-    bundle = cli_js(tools.wrangler_js) or tools.wrangler_js
     key, folder = build_key(tools), user_cache_home() / "node-compile"
     with _lock:
         if (key, folder) not in _filled:
-            _filled[key, folder] = _fill(tools, bundle, key, folder)
+            _filled[key, folder] = _fill(tools, _bundle(tools), key, folder)
         return _filled[key, folder]
 
 
