@@ -78,13 +78,25 @@ def test_nightly_workflow_is_pinned_minimal_and_read_only(parcel_tracker: Path) 
     steps = wf["jobs"]["verify"]["steps"]
     for step in steps:
         if "uses" in step:
-            assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)?@[0-9a-f]{40}", step["uses"]), step["uses"]
     runs = [s.get("run", "") for s in steps]
     assert "pnpm install --frozen-lockfile" in runs and "corepack enable" in runs
     (verify,) = [s for s in steps if "opsdocs verify" in s.get("run", "")]
     assert verify["env"]["CLOUDFLARE_API_TOKEN"] == "${{ secrets.CLOUDFLARE_READONLY_API_TOKEN }}"
     assert verify["env"]["OPSDOCS_BASE_URL"] == "https://parcels.example.net"
     assert sum("secrets." in json.dumps(s) for s in steps) == 1  # the token reaches one step only
+
+
+def test_the_nightly_runs_everything_and_saves_what_pull_requests_restore(parcel_tracker: Path) -> None:
+    # Full run (issue 15: the nightly never reuses), then the rehearsal cache and the user cache saved
+    # even after a failure (only passes are stored), under a key new per run, by a pinned action.
+    steps = _workflow(parcel_tracker)["jobs"]["verify"]["steps"]
+    (verify,) = [i for i, s in enumerate(steps) if "opsdocs verify" in s.get("run", "")]
+    assert "--no-cache" in steps[verify]["run"].split()
+    (save,) = [i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache/save@")]
+    assert save > verify and steps[save]["if"] == "always()"
+    assert steps[save]["with"]["path"].split() == [".opsdocs/cache", "~/.cache/opsdocs"]
+    assert "github.run_id" in steps[save]["with"]["key"] and "secrets." not in json.dumps(steps[save])
 
 
 def _secret_docs(root: Path) -> dict:
@@ -181,5 +193,7 @@ def test_in_a_monorepo_the_nightly_goes_where_github_reads_it(tmp_path: Path) ->
     assert install["working-directory"] == "."
     (upload,) = [s for s in wf["steps"] if "upload-artifact" in s.get("uses", "")]
     assert upload["with"]["path"].split() == ["apps/api/.opsdocs/report.json", "apps/api/.opsdocs/junit.xml"]
+    (save,) = [s for s in wf["steps"] if s.get("uses", "").startswith("actions/cache/save@")]
+    assert save["with"]["path"].split() == ["apps/api/.opsdocs/cache", "~/.cache/opsdocs"]
     project = load_project(api)  # the team's own workflow is still the one that deploys
     assert project.pipeline.lanes and any(wf.relpath.endswith(WORKFLOW) for wf in project.workflows)

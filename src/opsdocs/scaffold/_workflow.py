@@ -17,6 +17,7 @@ SETUP_NODE = "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020 # v7.0
 SETUP_PYTHON = "actions/setup-python@5fda3b95a4ea91299a34e894583c3862153e4b97 # v7.0.0"
 SETUP_BUN = "oven-sh/setup-bun@0c5077e51419868618aeaa5fe8019c62421857d6 # v2.2.0"
 UPLOAD = "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0"
+SAVE_CACHE = "actions/cache/save@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5"
 NODE = "24"  # active LTS; wrangler 4.87 and later refuse Node < 22
 
 
@@ -98,7 +99,18 @@ jobs:
           # Read-only (checks/secrets.yml says which permissions): remote-read steps list and inspect, never change.
           CLOUDFLARE_API_TOKEN: ${{{{ secrets.{READONLY_TOKEN} }}}}
           OPSDOCS_BASE_URL: {base_url}
-        run: opsdocs verify --report .opsdocs/report.json --junit .opsdocs/junit.xml
+        run: opsdocs verify --no-cache --report .opsdocs/report.json --junit .opsdocs/junit.xml
+      # For pull requests that restore it (docs "Verify in CI"): passing rehearsals only, and the user
+      # cache opsdocs fills itself (wrangler's --help texts, Node's compile cache). Saved from the default
+      # branch only: a schedule runs there. Restore with the same path list (it is part of the version).
+      - name: Save the caches
+        if: always()
+        uses: {SAVE_CACHE}
+        with:
+          path: |
+            {out}.opsdocs/cache
+            ~/.cache/opsdocs
+          key: opsdocs-${{{{ runner.os }}}}-${{{{ github.sha }}}}-${{{{ github.run_id }}}}
       - name: Keep the report
         if: always()
         uses: {UPLOAD}
