@@ -4,6 +4,7 @@ checkout: a second project with the same wrangler runs no `--help`."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,23 @@ def test_a_second_checkout_runs_no_help(make_project, tmp_path: Path, user_cache
     assert spec is not None and spec.flag("--local") is not None
     assert help_.command(("deploy",)) is not None
     assert not trace.exists()  # answered from the user's cache: no wrangler ran
+
+
+def test_the_key_follows_the_bundle_bytes_not_its_mtime(tmp_path: Path) -> None:
+    # `npm ci` on a CI runner rewrites the same bundle with a new mtime each run: the carried cache must
+    # still be found. A patched bundle (same size, other bytes) must not be.
+    real = toolchain.resolve(Path(__file__).resolve().parents[2])
+    dist = tmp_path / "node_modules" / "wrangler" / "wrangler-dist"
+    dist.mkdir(parents=True)
+    (dist.parent / "bin").mkdir()
+    launcher = dist.parent / "bin" / "wrangler.js"
+    launcher.write_text("")
+    bundle = dist / "cli.js"
+    bundle.write_text("console.log(1)\n")
+    tools = toolchain.Toolchain(real.node, real.node_version, tmp_path / "node_modules", launcher,
+                                real.wrangler_version, real.wrangler_engines)
+    first = _compile_cache.build_key(tools)
+    os.utime(bundle, ns=(10**18, 10**18))
+    assert _compile_cache.build_key(tools) == first
+    bundle.write_text("console.log(2)\n")
+    assert _compile_cache.build_key(tools) != first
