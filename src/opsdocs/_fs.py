@@ -7,7 +7,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "relpath"]
+__all__ = ["atomic_write_text", "committed", "relpath"]
+
+_GIT_TIMEOUT_S = 10.0
 
 
 def atomic_write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
@@ -31,6 +33,26 @@ def atomic_write_text(path: Path, text: str, *, mode: int = 0o644) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def committed(root: Path, rel: str) -> bool:
+    """Whether git tracks ``root/rel``, a file under it, or one of its folders (a committed symlink there
+    would lead anywhere). False outside a repository, without git, or when git does not answer in time:
+    then no commit can have put the files there."""
+    from opsdocs._subprocess import Timeout, run_captured
+
+    parts = Path(rel).parts
+    if not parts or not Path(root).is_dir():
+        return False
+    try:  # git's pathspec stops at a symlink: ask about the top folder, then match here
+        proc = run_captured(["git", "ls-files", "-z", "--", parts[0]], cwd=Path(root), timeout_s=_GIT_TIMEOUT_S)
+    except (OSError, Timeout):
+        return False
+    if proc.returncode != 0:
+        return False
+    want = "/".join(parts)
+    prefixes = {"/".join(parts[:i]) for i in range(1, len(parts))}
+    return any(e == want or e.startswith(want + "/") or e in prefixes for e in proc.stdout.split("\0") if e)
 
 
 def relpath(path: Path, root: Path) -> str:

@@ -30,7 +30,8 @@ def _init(root: Path, *args: str) -> tuple[int, str, str]:
 def test_writes_the_three_files_and_says_so(parcel_tracker: Path) -> None:
     code, out, _ = _init(parcel_tracker)
     assert code == 0
-    assert out.splitlines() == ["wrote      checks/secrets.yml", "wrote      checks/health.yml", f"wrote      {WORKFLOW}"]
+    assert out.splitlines() == ["wrote      checks/secrets.yml", "wrote      checks/health.yml", f"wrote      {WORKFLOW}",
+                                "extended   .gitignore (ignores .opsdocs/: reports and caches, never committed)"]
     docs = load_secret_docs(parcel_tracker / "checks/secrets.yml", "checks/secrets.yml")  # the real loader
     uses = {ref.name for ref in load_project(parcel_tracker).secret_refs}
     assert uses <= set(docs) and "CLOUDFLARE_READONLY_API_TOKEN" in docs
@@ -97,6 +98,31 @@ def test_the_nightly_runs_everything_and_saves_what_pull_requests_restore(parcel
     assert save > verify and steps[save]["if"] == "always()"
     assert steps[save]["with"]["path"].split() == [".opsdocs/cache", "~/.cache/opsdocs"]
     assert "github.run_id" in steps[save]["with"]["key"] and "secrets." not in json.dumps(steps[save])
+
+
+def test_opsdocs_output_is_ignored_once_and_the_teams_lines_kept(parcel_tracker: Path) -> None:
+    # A committed .opsdocs/cache is refused by verify: init makes sure it is not committed by accident.
+    ignore = parcel_tracker / ".gitignore"
+    ignore.write_text("node_modules\n.wrangler")  # the team's lines, no final newline
+    _init(parcel_tracker)
+    assert ignore.read_text().startswith("node_modules\n.wrangler\n") and ignore.read_text().endswith("\n.opsdocs/\n")
+    text = ignore.read_text()
+    code, out, _ = _init(parcel_tracker)
+    assert code == 0 and ".gitignore" not in out and ignore.read_text() == text  # idempotent
+
+
+def test_a_parent_gitignore_that_ignores_it_already_is_enough(tmp_path: Path) -> None:
+    repo = tmp_path / "acme"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures/projects/monorepo", repo)
+    (repo / ".git").mkdir()
+    api = repo / "apps" / "api"
+    (repo / ".gitignore").write_text("# build output\n/.opsdocs/\n")  # anchored at the top: not apps/api's
+    _init(api)
+    assert (api / ".gitignore").read_text().endswith("\n.opsdocs/\n")
+    (api / ".gitignore").unlink()
+    (repo / ".gitignore").write_text("**/.opsdocs/\n")
+    code, out, _ = _init(api)
+    assert ".gitignore" not in out and not (api / ".gitignore").exists()
 
 
 def _secret_docs(root: Path) -> dict:

@@ -86,3 +86,51 @@ def test_a_failure_is_never_reused_and_a_tampered_entry_is_ignored(make_project,
     cache.write_text(json.dumps({"format": 1, "pages": entries}))
     code, third, _ = _verify(root, site, tmp_path)
     assert code == 1 and not any("(reused:" in c["message"] for c in third["checks"] if "b.md" in c["id"])
+
+
+def test_a_committed_cache_is_neither_read_nor_written(make_project, tmp_path: Path) -> None:
+    # The attack the key cannot stop: a commit that brings .opsdocs/cache/ with the failing page's true
+    # key and its findings marked passed. Uncommitted (the control), such an entry is trusted.
+    import subprocess
+
+    root, site = _setup(make_project, tmp_path, b_expect="not what it prints")
+    code, first, _ = _verify(root, site, tmp_path)
+    assert code == 1
+    cache = root / ".opsdocs" / "cache" / "rehearsals.json"
+    data = json.loads(cache.read_text())
+    failed = [c for c in first["checks"] if c["id"].startswith("runbook:docs/b.md")]
+    data["pages"]["docs/b.md"] = {**data["pages"]["docs/a.md"], "key": _true_key(root, site, "docs/b.md"),
+                                  "findings": [{**f, "status": "passed"} for f in failed]}
+    forged = json.dumps(data)
+    cache.write_text(forged)
+    code, control, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(control)["docs/b.md"]  # the documented limit: whoever writes it is trusted
+
+    cache.write_text(forged)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-C", str(root)]
+    for args in (["init", "-q"], ["add", "-f", ".opsdocs/cache/rehearsals.json"], ["commit", "-qm", "cache"]):
+        subprocess.run([*git, *args], check=True, timeout=30, capture_output=True)
+    code, after, err = _verify(root, site, tmp_path)
+    assert code == 1 and not any(_reused(after).values())
+    (b,) = [c for c in after["checks"] if c["id"].startswith("runbook:docs/b.md")]
+    assert b["status"] == "failed"
+    assert "is committed to git, so this run neither reuses nor writes it" in err
+    assert cache.read_text() == forged  # not written either: the commit's file is left as it is
+
+
+def _true_key(root: Path, site: Path, page: str) -> str:
+    """The key a run computes for ``page`` (what a forger who reads the code can compute too)."""
+    from opsdocs.project.load import load_project
+    from opsdocs.site.render import render_pages
+    from opsdocs.verify._cache import RehearsalCache
+    from opsdocs.verify.context import VerifyContext, VerifyOptions
+
+    project = load_project(root, site_root=site)
+    ctx = VerifyContext(VerifyOptions(root=root), project=project, pages=render_pages(project, site_root=site))
+    try:
+        cache = RehearsalCache.for_run(ctx)
+        assert cache is not None
+        (runbook,) = [rb for rb in ctx.runbooks if rb.page == page]
+        return cache.key(runbook)
+    finally:
+        ctx.close()

@@ -1,4 +1,5 @@
-"""``opsdocs init``: write checks/secrets.yml, checks/health.yml and a nightly verify workflow.
+"""``opsdocs init``: write checks/secrets.yml, checks/health.yml and a nightly verify workflow, and
+ignore ``.opsdocs/`` in the project's .gitignore.
 
 Exit 0 when every file is written or already the same; 1 when a file of yours differs and was left
 alone (its diff is printed; ``--force`` replaces it); 2 for a usage or config error.
@@ -34,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
     for item in plan(project, opsdocs_version=_version()):
         if item.state == "same":
             print(f"unchanged  {item.relpath}")
+        elif item.state == "extends":
+            apply(project.root, item)
+            print(f"extended   {item.relpath} (ignores .opsdocs/: reports and caches, never committed)")
         elif item.state == "new" or args.force:
             apply(project.root, item)
             print(f"{'wrote' if item.state == 'new' else 'replaced':<10} {item.relpath}")

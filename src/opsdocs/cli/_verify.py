@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from opsdocs._fs import relpath
 from opsdocs.errors import ConfigError
 from opsdocs.report.finding import Finding
 from opsdocs.report.model import Report
@@ -150,10 +151,18 @@ def _enable_cache(ctx: Any, *, reuse: bool) -> None:
     from opsdocs.errors import EnvironmentProblem
     from opsdocs.verify._cache import RehearsalCache, enable
 
+    if ctx.project_cache is None:
+        folder = relpath(ctx.project.root / ".opsdocs" / "cache", Path.cwd())
+        print(f"opsdocs: {folder}/ is committed to git, so this run neither reuses nor writes it (a commit "
+              f"could claim a pass); untrack it with `git rm -r --cached {folder}` and ignore `.opsdocs/`",
+              file=sys.stderr)
+        return
     try:
-        enable(ctx, RehearsalCache.for_run(ctx, reuse=reuse))
+        cache = RehearsalCache.for_run(ctx, reuse=reuse)
     except EnvironmentProblem:
-        pass
+        return
+    if cache is not None:
+        enable(ctx, cache)
 
 
 def _workers() -> int:

@@ -16,6 +16,7 @@ from opsdocs._fs import atomic_write_text
 from opsdocs.packagemanager import PackageManager, detect_package_manager
 from opsdocs.project.load import repo_root
 from opsdocs.project.model import Project
+from opsdocs.scaffold._gitignore import gitignore_text
 from opsdocs.scaffold._health import deployed_url, render_health
 from opsdocs.scaffold._marker import TODO
 from opsdocs.scaffold._secrets import render_secrets
@@ -28,7 +29,7 @@ __all__ = ["TODO", "Planned", "apply", "plan"]
 class Planned:
     relpath: str
     text: str
-    state: str  # "new", "same", "differs"
+    state: str  # "new", "same", "differs", "extends" (the team's file, with lines appended)
     diff: str  # unified diff against the file on disk ("" unless differs)
 
 
@@ -43,7 +44,11 @@ def plan(project: Project, *, opsdocs_version: str) -> list[Planned]:
             pm, base_url=url, opsdocs_version=opsdocs_version, project_dir=_rel(project.root, home),
             install_dir=_rel(install_dir, home)),
     }
-    return [_compare(project.root, rel, text) for rel, text in files.items()]
+    out = [_compare(project.root, rel, text) for rel, text in files.items()]
+    ignore = gitignore_text(project.root, home)
+    if ignore is not None:  # the team's file, extended: never "differs", never needs --force
+        out.append(Planned(".gitignore", ignore, "extends", ""))
+    return out
 
 
 def workflows_home(root: Path) -> Path:

@@ -36,7 +36,7 @@ _WORKERS = 4  # 2 cores; --help is mostly Node start-up, a few in parallel still
 class WranglerHelp:
     """``command(path)`` answers from the cache or runs ``wrangler <path> --help`` once."""
 
-    def __init__(self, wrangler: Sequence[str], version: str, cache_file: Path, *,
+    def __init__(self, wrangler: Sequence[str], version: str, cache_file: Path | None, *,
                  shared_file: Path | None = None, env: dict[str, str] | None = None) -> None:
         self.wrangler = list(wrangler)  # argv prefix: [node, --no-warnings, cli.js] from opsdocs.toolchain
         self.version = version
@@ -50,16 +50,18 @@ class WranglerHelp:
                 self._load(file)
 
     @classmethod
-    def for_version(cls, root: Path, *, cache_dir: Path | None = None) -> WranglerHelp:
+    def for_version(cls, root: Path, *, cache_dir: Path | None = None, in_project: bool = True) -> WranglerHelp:
         """The wrangler (and Node) :func:`opsdocs.toolchain.resolve` picks for ``root``, cached in
-        ``cache_dir`` (default ``root/.opsdocs/cache``)."""
+        ``cache_dir`` (default ``root/.opsdocs/cache``, unless ``in_project`` is False: that folder is
+        committed, so only the user's copy is used)."""
         root = Path(root).resolve()
         tools = toolchain.resolve(root)
         name = f"wrangler-help-{tools.wrangler_version}.json"
         if cache_dir is not None:  # a cache of the caller's own, nothing shared (tests that want real --help)
             return cls(tools.argv(), tools.wrangler_version, Path(cache_dir) / name)
         folder = compile_cache(tools)
-        return cls(tools.argv(), tools.wrangler_version, root / ".opsdocs" / "cache" / name,
+        project_file = root / ".opsdocs" / "cache" / name if in_project else None
+        return cls(tools.argv(), tools.wrangler_version, project_file,
                    shared_file=user_cache_home() / "wrangler-help" / f"{_build_key(tools)}.json",
                    env={COMPILE_CACHE_ENV: str(folder)} if folder is not None else None)
 

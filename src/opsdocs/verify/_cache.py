@@ -62,7 +62,7 @@ class RehearsalCache:
         self._global_now = 0.0  # this run's global checks so far (seconds, summed over builders)
 
     @classmethod
-    def for_run(cls, ctx: Any, *, reuse: bool = True) -> RehearsalCache:
+    def for_run(cls, ctx: Any, *, reuse: bool = True) -> RehearsalCache | None:
         from opsdocs import toolchain
 
         tools = toolchain.resolve(ctx.project.root, path=ctx.options.env.get("PATH"))
@@ -71,7 +71,10 @@ class RehearsalCache:
                   "wrangler": tools.wrangler_version, "node": tools.node_version,
                   "remote": ctx.options.remote_enabled}
         digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-        return cls(ctx.project.root / ".opsdocs" / "cache" / "rehearsals.json", inputs=digest, reuse=reuse)
+        folder = ctx.project_cache
+        if folder is None:  # committed to git: see VerifyContext.project_cache
+            return None
+        return cls(folder / "rehearsals.json", inputs=digest, reuse=reuse)
 
     def key(self, runbook: Any) -> str:
         steps = [asdict(step) for step in runbook.steps]

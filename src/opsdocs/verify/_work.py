@@ -82,7 +82,7 @@ def _static(ctx: VerifyContext) -> list[Finding]:
     from opsdocs.steps.static import WranglerHelp, check_step_static, wrangler_paths
 
     # opsdocs.toolchain: the project's wrangler, else (no node_modules of its own) the one opsdocs pins
-    helper = WranglerHelp.for_version(ctx.project.root)
+    helper = WranglerHelp.for_version(ctx.project.root, in_project=ctx.project_cache is not None)
     steps = [step for rb in runbooks(ctx) for step in rb.steps]
     helper.prefetch(wrangler_paths(steps))
     return [f for step in steps for f in check_step_static(step, ctx.project, helper)]
@@ -99,7 +99,7 @@ def _devserver(ctx: VerifyContext) -> str:
     sandbox = ctx.enter(Sandbox(ctx.project))
     # With the rehearsal cache, the migrated local state is kept too (the same trust, the same folder).
     cache = cache_of(ctx)
-    state = ctx.project.root / ".opsdocs" / "cache" / "dev-state" if cache is not None else None
+    state = ctx.project_cache / "dev-state" if cache is not None and ctx.project_cache is not None else None
     server = ctx.enter(DevServer(sandbox, masker=ctx.masker, state_cache=state,
                                  reuse_state=cache is not None and cache.reuse))
     return str(server.base_url)
@@ -198,5 +198,5 @@ def _links(ctx: VerifyContext) -> list[Finding]:
     except EnvironmentProblem as err:
         return [Finding("link:site-build", "link", "failed", Location("mkdocs.yml"), str(err),
                         time.perf_counter() - start, check="site-build")]
-    cache = ctx.project.root / ".opsdocs" / "cache" / "external-links.json"
+    cache = ctx.project_cache / "external-links.json" if ctx.project_cache is not None else None
     return check_site_links(site, external=ctx.options.external, cache_path=cache)

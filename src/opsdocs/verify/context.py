@@ -68,6 +68,15 @@ class VerifyContext:
         self._closed = False
 
     @cached_property
+    def project_cache(self) -> Path | None:
+        """``.opsdocs/cache`` (rehearsals, help texts, dev state, external links), or None when git tracks
+        anything in it: a commit could then claim passes (a forged entry, under its true key), so the run
+        neither reads nor writes it. CI restores the folder from the default branch's cache instead."""
+        from opsdocs._fs import committed
+
+        return None if committed(self.project.root, ".opsdocs/cache") else self.project.root / ".opsdocs" / "cache"
+
+    @cached_property
     def runbooks(self) -> list[Runbook]:
         """The runbooks of every rendered page, parsed once per run (PageError on a bad block)."""
         from opsdocs.steps.parse import collect_steps
