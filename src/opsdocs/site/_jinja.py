@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, Tem
 from jinja2.exceptions import UndefinedError
 
 from opsdocs.errors import OpsdocsError, PageError
+from opsdocs.site._codegen import PageCodeGenerator
 
 _HINT = "see the variables and macros pages can use with `python -m pydoc opsdocs.site.macros`"
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
@@ -39,6 +40,7 @@ def make_environment(docs_dir: Path, context: Mapping[str, Any]) -> Environment:
     # optimized=False: the optimizer only folds constants, which pages hardly have, and costs 17% of
     # compiling every page (the macros' main cost in a build; see benchmarks/README.md).
     env = Environment(loader=FileSystemLoader(str(docs_dir)), undefined=StrictUndefined, optimized=False)
+    env.code_generator_class = PageCodeGenerator  # less code per page, same output (site/_codegen.py)
     env.globals.update(context)
     return env
 
