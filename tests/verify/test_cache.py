@@ -134,3 +134,15 @@ def _true_key(root: Path, site: Path, page: str) -> str:
         return cache.key(runbook)
     finally:
         ctx.close()
+
+
+def test_the_callers_timezone_is_an_input(make_project, tmp_path: Path, monkeypatch) -> None:
+    # TZ reaches every step (sandbox.PASS_ENV): `date` prints another day elsewhere, so it is in the key.
+    root, site = _setup(make_project, tmp_path)
+    monkeypatch.setenv("TZ", "UTC")
+    assert _verify(root, site, tmp_path)[0] == 0
+    code, same, _ = _verify(root, site, tmp_path)
+    assert code == 0 and all(_reused(same).values())
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    code, moved, _ = _verify(root, site, tmp_path)
+    assert code == 0 and not any(_reused(moved).values())

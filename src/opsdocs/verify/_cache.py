@@ -6,6 +6,7 @@ The key of a page is a SHA-256 over everything its rehearsal can observe:
   the pages themselves, whose steps are already in the key): wrangler config, migrations, Worker sources,
   ``package.json`` and its lock, checks/;
 - the wrangler and Node versions the run uses, opsdocs' version and the hash of its own Python sources;
+- the variables a step gets from the caller's environment (``sandbox.PASS_ENV``: locale, TZ, CA files);
 - whether remote-read steps run (with a token they are never cached: the page is not stored at all).
 
 Trust model: the cache file (``.opsdocs/cache/rehearsals.json``) is as trustworthy as whoever can write
@@ -64,12 +65,15 @@ class RehearsalCache:
     @classmethod
     def for_run(cls, ctx: Any, *, reuse: bool = True) -> RehearsalCache | None:
         from opsdocs import toolchain
+        from opsdocs.steps.sandbox import PASS_ENV
 
         tools = toolchain.resolve(ctx.project.root, path=ctx.options.env.get("PATH"))
         skip = [ctx.project.docs_dir, ctx.project.docs_dir.parent / "runbooks"]
         inputs = {"format": FORMAT, "tree": _tree_hash(ctx.project.root, skip), "opsdocs": _opsdocs_hash(),
                   "wrangler": tools.wrangler_version, "node": tools.node_version,
-                  "remote": ctx.options.remote_enabled}
+                  "remote": ctx.options.remote_enabled,
+                  # what a step sees of the caller's environment (a `date` under another TZ prints another day)
+                  "env": {k: os.environ.get(k) for k in PASS_ENV}}  # as Sandbox.env reads it
         digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
         folder = ctx.project_cache
         if folder is None:  # committed to git: see VerifyContext.project_cache
