@@ -35,7 +35,7 @@ WF = ".github/workflows/ci.yml"
 
 
 def test_each_missing_key_is_a_finding_at_the_job(build: Build) -> None:
-    project = build({WF: CI.format(workflow_permissions="permissions: {contents: read}")})
+    project = build({WF: CI.format(workflow_permissions="permissions: {contents: read, deployments: write}")})
     findings = JobHygiene().check(project, [])
     assert [(f.id, f.where) for f in findings] == [
         (f"drift:job-hygiene:{WF}:bare:timeout-minutes", f"{WF}:5"),
@@ -46,8 +46,22 @@ def test_each_missing_key_is_a_finding_at_the_job(build: Build) -> None:
     ]
     assert findings[0].message == ("job bare has no timeout-minutes (GitHub waits 6 hours); add "
                                    "`timeout-minutes:` with a bound a little above its usual run time")
-    assert findings[1].message == ("job bare has no permissions, so its token gets the default rights; add "
-                                   "`permissions:` with only what it needs")
+    assert findings[1].message == ("job bare has no permissions of its own, so it inherits the workflow's "
+                                   "deployments: write; add `permissions:` to the job with only what it needs")
+
+
+@pytest.mark.parametrize("workflow_permissions", ["permissions: {}", "permissions: read-all",
+                                                  "permissions: {contents: read, actions: none}"])
+def test_read_only_workflow_permissions_cover_the_jobs(build: Build, workflow_permissions: str) -> None:
+    # Inherited read-only rights are already bounded: "gets the default rights" would be false there.
+    findings = JobHygiene().check(build({WF: CI.format(workflow_permissions=workflow_permissions)}), [])
+    assert not [f for f in findings if f.id.endswith(":permissions")]
+
+
+def test_write_all_at_the_workflow_level_is_named(build: Build) -> None:
+    findings = JobHygiene().check(build({WF: CI.format(workflow_permissions="permissions: write-all")}), [])
+    (bare,) = [f for f in findings if f.id.endswith(":bare:permissions")]
+    assert "inherits the workflow's write-all" in bare.message
 
 
 @pytest.mark.parametrize("workflow_permissions", ["permissions: {}", ""])

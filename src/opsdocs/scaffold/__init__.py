@@ -47,7 +47,8 @@ def plan(project: Project, *, opsdocs_version: str) -> list[Planned]:
     out = [_compare(project.root, rel, text) for rel, text in files.items()]
     ignore = gitignore_text(project.root, home)
     if ignore is not None:  # the team's file, extended: never "differs", never needs --force
-        out.append(Planned(".gitignore", ignore, "extends", ""))
+        state = "extends" if (project.root / ".gitignore").is_file() else "new"
+        out.append(Planned(".gitignore", ignore, state, ""))
     return out
 
 
