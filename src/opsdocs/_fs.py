@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "committed", "relpath"]
+__all__ = ["atomic_write_text", "committed", "relpath", "user_cache_home"]
 
 _GIT_TIMEOUT_S = 10.0
 
@@ -71,3 +71,9 @@ def relpath_in(path: Path, bases: Iterable[Path | None]) -> str:
             except ValueError:
                 continue
     return Path(path).as_posix()
+
+
+def user_cache_home() -> Path:
+    """``$XDG_CACHE_HOME/opsdocs`` (the XDG convention: a relative value is ignored), else ``~/.cache/opsdocs``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "opsdocs"

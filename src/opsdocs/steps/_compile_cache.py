@@ -21,11 +21,12 @@ import tempfile
 import threading
 from pathlib import Path
 
+from opsdocs._fs import user_cache_home
 from opsdocs._subprocess import Timeout, run_captured
 from opsdocs.noderange import parse_version
 from opsdocs.toolchain import Toolchain, cli_js
 
-__all__ = ["ENV", "build_key", "compile_cache", "user_cache_home"]
+__all__ = ["ENV", "build_key", "compile_cache"]
 
 ENV = "NODE_COMPILE_CACHE"
 _FILL_TIMEOUT_S = 60.0
@@ -34,12 +35,6 @@ _lock = threading.Lock()
 _filled: dict[tuple[str, Path], Path | None] = {}  # per process: one look at the stamp per Node and wrangler build
 _digest_lock = threading.Lock()
 _digests: dict[tuple[str, int, int, int], str] = {}
-
-
-def user_cache_home() -> Path:
-    """``$XDG_CACHE_HOME/opsdocs`` (the XDG convention: a relative value is ignored), else ``~/.cache/opsdocs``."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "opsdocs"
 
 
 def _bundle(tools: Toolchain) -> Path:
