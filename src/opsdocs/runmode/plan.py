@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # no stubs on PyPI for Markdown
+from markdown.extensions.toc import slugify  # type: ignore[import-untyped,unused-ignore]  # stubs are optional
 
 from opsdocs.errors import PageError
 from opsdocs.project.pages import RenderedPage
