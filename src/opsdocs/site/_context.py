@@ -11,8 +11,8 @@ from opsdocs.claims import claim_macro, load_sources, quote_macro
 from opsdocs.errors import PageError
 from opsdocs.project.model import Environment, Project
 from opsdocs.project.pipeline import Missing
-from opsdocs.site import _mermaid, _sections, _tables
-from opsdocs.site._missing import missing_role
+from opsdocs.site import _mermaid, _overview, _sections, _tables
+from opsdocs.site._missing import missing_role, missing_roles
 
 
 def _quote(word: str) -> str:
@@ -101,8 +101,13 @@ def build_context(project: Project) -> dict[str, Any]:
         "github_environments_table": lambda: _tables.github_environments_table(project),
         "migrations_table": lambda db=first_db: _tables.migrations_table(db) if db else missing_role(project, "d1"),
         "missing_role": lambda role: missing_role(project, role),
+        "missing_roles": lambda *only: missing_roles(project, only),
+        "environment_sections": lambda: _overview.environment_sections(project),
         "deploys_table": lambda: _tables.deploys_table(project),
         "jobs_table": lambda: _tables.jobs_table(project),
+        "deployed_table": lambda: _overview.deployed_table(project),
+        "schedules_table": lambda: _overview.schedules_table(project),
+        "deploy_order_table": lambda: _overview.deploy_order_table(project),
         "pipeline_mermaid": lambda direction="LR": _mermaid.pipeline_mermaid(project, direction),
         "health_checks_table": lambda: _sections.health_checks_table(project),
         "status": _sections.status_macro(project),

@@ -144,3 +144,10 @@ def missing_role(project: Project, role: str) -> str:
     names = _names(project)
     body = why.format(**names) + "\n\n" + "```yaml\n" + _with_credentials(textwrap.dedent(example)).format(**names) + "\n```"
     return f'!!! warning "{title.format(**names)}"\n\n' + _indent(body) + "\n"
+
+
+def missing_roles(project: Project, only: tuple[str, ...] = ()) -> str:
+    """The admonition of every role the primary pipeline lacks (of ``only``, when given), each followed by
+    a newline: what the pages' ``{% for role in pipeline.missing_roles %}`` loops wrote, in one tag."""
+    return "".join(missing_role(project, role) + "\n" for role in project.pipeline.missing_roles
+                   if not only or role in only)

@@ -29,6 +29,11 @@ Macros (return Markdown or a command)
     ``secrets_table()``, ``secret_sections(level=3)``, ``bindings_table()``, ``databases_table()``,
     ``environments_table()``, ``github_environments_table()``, ``migrations_table(db=db)``,
     ``secret_scope(name)``          the GitHub environment to set a secret on (None: a repository secret)
+    ``deployed_table()``            each environment's Worker and D1 databases (the home page's table)
+    ``schedules_table()``           each workflow's triggers, cron lines and concurrency group
+    ``deploy_order_table()``        the primary pipeline's quality gate, migrations and deploy, in order
+    ``environment_sections()``      a section per wrangler environment (Worker, flag, module, D1, location)
+    ``missing_role(role)``, ``missing_roles(*only)``  the admonition for a role the pipeline lacks / for each
     ``jobs_table()``, ``health_checks_table()``, ``pipeline_mermaid(direction="LR")``,
     ``status()`` (the last report), ``drift_rules(level=2)``, ``code(value)`` (inline code, table-safe)
     ``claim(*source_ids)``          after a factual sentence: linked references (src/opsdocs/data/sources.yml)
