@@ -44,6 +44,8 @@ _SETTINGS: dict[str, tuple[str, Literal["string", "bool"]]] = {
     "external": ("check external links too", "bool"),
     "require_isolation": ("fail when rehearsals cannot run in the kernel sandbox (bubblewrap); "
                           "also $OPSDOCS_REQUIRE_ISOLATION=1", "bool"),
+    "no_shared_steps": ("run every page's leading steps in its own sandbox, even when another page starts "
+                        "with the same ones", "bool"),
 }
 _PATHS = ("root", "report", "junit")  # resolved against the cwd (flag) or the ini file's folder (ini)
 
@@ -76,6 +78,7 @@ def pytest_configure(config: pytest.Config) -> None:
         junit=_path(_setting(config, "junit")),
         require_isolation=bool(_setting(config, "require_isolation"))
         or os.environ.get("OPSDOCS_REQUIRE_ISOLATION", "") not in ("", "0", "false"),
+        share_steps=not _setting(config, "no_shared_steps"),
     )
     config.pluginmanager.register(OpsdocsSession(options), "opsdocs-session")  # stashes itself
 

@@ -45,6 +45,9 @@ def register(sub: Any) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="rehearse every page, reusing nothing from .opsdocs/cache/rehearsals.json (still recorded "
                         "for the next run: the nightly run)")
+    p.add_argument("--no-shared-steps", action="store_true",
+                   help="run every page's leading steps itself; by default pages that start with the same "
+                        "steps run them once and continue from the state they leave")
     p.add_argument("--shard", default=None, metavar="I/N",
                    help="run only shard I of N (a CI matrix job): pages balanced by their recorded times, the "
                         "global checks in shard 1; join the reports with `opsdocs report merge`")
@@ -117,7 +120,8 @@ def _context(args: argparse.Namespace) -> tuple[Any, Any]:
         os.environ["OPSDOCS_BASE_URL"] = args.base_url
     options = VerifyOptions(root=root, base_url=args.base_url, external=args.external,
                             report=args.report or root / ".opsdocs" / "report.json", junit=args.junit,
-                            require_isolation=args.require_isolation, workers=_workers())
+                            require_isolation=args.require_isolation, workers=_workers(),
+                            share_steps=not getattr(args, "no_shared_steps", False))
     # Input errors (config, a page without a mode) stop here with their one line, before anything runs.
     project = load_project(root, site_root=args.site_root)
     if getattr(args, "build", False) and project.missing_build is not None:

@@ -195,6 +195,21 @@ class Sandbox:
         return _isolation.wrap(argv, cwd=cwd or self.root, writable=[self._tmp], offline=offline, keep=keep,
                                hide=hide)
 
+    # --- shared states (verify/_share.py) ---------------------------------------------------------
+
+    _STATE = ("project", "home")  # what steps can change: the copy and HOME (never the shims)
+
+    def save_state(self, dest: Path) -> None:
+        """Copy what the steps so far left (the project copy, HOME) to ``dest``; links stay links."""
+        for name in self._STATE:
+            shutil.copytree(self._top / name, dest / name, symlinks=True)
+
+    def load_state(self, src: Path) -> None:
+        """Replace this sandbox's copy and HOME with a state :meth:`save_state` wrote."""
+        for name in self._STATE:
+            shutil.rmtree(self._top / name)
+            shutil.copytree(src / name, self._top / name, symlinks=True)
+
     # --- copying ---------------------------------------------------------------------------------
 
     def _populate(self, tools: Toolchain) -> None:

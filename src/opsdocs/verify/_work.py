@@ -17,6 +17,7 @@ from typing import Any
 
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.report.finding import Finding, Location
+from opsdocs.steps._proc import ProcResult
 from opsdocs.steps.parse import Runbook
 from opsdocs.verify.context import VerifyContext
 
@@ -58,9 +59,6 @@ def _timed(ctx: VerifyContext, build: Callable[[VerifyContext], Any]) -> Any:
 
 
 def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
-    from opsdocs.steps.run import run_runbook
-    from opsdocs.steps.sandbox import Sandbox
-
     from opsdocs.verify._cache import cache_of
 
     runbook = next(rb for rb in runbooks(ctx) if rb.page == page)
@@ -71,11 +69,44 @@ def _run_runbook(ctx: VerifyContext, page: str) -> list[Finding]:
     if reused is not None:
         return reused
     start = time.perf_counter()
-    with Sandbox(ctx.project) as sandbox:
-        findings = run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled)
+    findings = _rehearse(ctx, runbook)
     if cache is not None:
         cache.put(runbook, findings, time.perf_counter() - start, remote_steps=remote)
     return findings
+
+
+def _rehearse(ctx: VerifyContext, runbook: Runbook) -> list[Finding]:
+    """Run the page in its own sandbox, from the state another page left after the same leading steps
+    when there is one (verify/_share.py), saving the states later pages can start from."""
+    from opsdocs.steps.run import run_runbook
+    from opsdocs.steps.sandbox import Sandbox
+    from opsdocs.verify._share import resolve_all, shared_steps_of
+
+    share = shared_steps_of(ctx)
+    claims = share.claim(runbook) if share is not None else {}
+    try:
+        shared = share.adopt(runbook) if share is not None else None
+        done = list(shared.results) if shared is not None else []
+        for index in [i for i in claims if i < len(done)]:  # passed over: whoever waits runs them
+            claims.pop(index).set_result(None)
+        with Sandbox(ctx.project) as sandbox:
+            if shared is not None:
+                sandbox.load_state(shared.state)
+
+            def save(index: int, result: ProcResult | None) -> None:
+                if result is None:  # refused, not run: nobody can start from here
+                    resolve_all(claims)
+                    return
+                done.append(result)
+                future = claims.get(index)
+                if future is not None and share is not None:
+                    future.set_result(share.save(runbook, sandbox, index, done))
+
+            note = f"(shared: {shared.page} ran this step, the same from the same start)" if shared else ""
+            return run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled,
+                               done=tuple(done), note=note, after_step=save)
+    finally:
+        resolve_all(claims)
 
 
 def _static(ctx: VerifyContext) -> list[Finding]:

@@ -37,6 +37,7 @@ class VerifyOptions:
     require_isolation: bool = False  # fail the run when the kernel sandbox (bubblewrap) is unavailable
     workers: int = 3  # background threads; every heavy task is a subprocess, so threads only wait
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    share_steps: bool = True  # pages starting with the same steps run them once (verify/_share.py)
 
     @property
     def remote_enabled(self) -> bool:
