@@ -1,6 +1,6 @@
 """Shards on a tiny real project: each check runs in exactly one shard, the split is balanced and the
-same in every job, and the merged report equals the unsharded one apart from timings (and order within a
-status: the shards' checks are concatenated)."""
+same in every job, and the merged report equals the unsharded one apart from timings and the notes of
+shared steps (and order within a status: the shards' checks are concatenated)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from opsdocs.errors import ConfigError
 from verify_helpers import run_opsdocs
 
 _PAGES = {"a.md": ["echo a1", "echo a2", "echo a3"], "b.md": ["echo b1"], "c.md": ["echo c1", "echo c2"],
-          "d.md": ["echo d1"]}
+          "d.md": ["echo d1"], "e.md": ["echo a1", "echo e2"]}  # e starts like a: shared in one run
+_SHARED = "(shared: run once for the pages that start with these same steps)"
 
 
 def _site(tmp_path: Path) -> Path:
@@ -37,7 +38,10 @@ def _run(root: Path, site: Path, report: Path, *extra: str) -> dict:
 
 
 def _normal(report: dict) -> tuple:
-    checks = sorted(({k: v for k, v in c.items() if k != "duration_s"} for c in report["checks"]),
+    # Like a timing, the note of a shared step says how the result was got: in one run e shares a's first
+    # step, in shards they may land apart and each run it. Its verdict is the same either way.
+    checks = sorted(({k: v.replace(_SHARED, "") if k == "message" else v for k, v in c.items() if k != "duration_s"}
+                     for c in report["checks"]),
                     key=lambda c: json.dumps(c, sort_keys=True))
     header = {k: v for k, v in report.items() if k not in ("checks", "started_at", "duration_s")}
     return header, checks
@@ -58,6 +62,7 @@ def test_merged_shards_equal_the_unsharded_run(make_project, tmp_path: Path) -> 
                        "--report", str(tmp_path / "merged.json"), "--junit", str(tmp_path / "merged.xml"))
     assert proc.returncode == (1 if whole["summary"]["failed"] else 0), proc.stderr
     merged = json.loads((tmp_path / "merged.json").read_text())
+    assert any(c["message"] == _SHARED for c in whole["checks"])  # the exception above really happened
     assert _normal(merged) == _normal(whole)
     assert (tmp_path / "merged.xml").read_text().count("<testcase") == len(whole["checks"])
 
@@ -95,10 +100,11 @@ def test_a_run_records_the_global_time_and_shard_one_takes_fewer_pages(make_proj
     recorded = json.loads(cache_file.read_text())
     assert recorded["global_s"] > 0  # the site build, the dev server, the static checks took time
     assert set(recorded["pages"]) == {f"docs/{name}" for name in _PAGES}
-    # Equal pages, and global checks worth almost two of them: shard 1 takes one page, shard 2 three.
+    # Five equal pages, and global checks worth almost two of them: shard 1 takes two pages, shard 2 three
+    # (without the head start it would be three and two).
     pages = {page: {"duration_s": 3.0, "at": entry["at"]} for page, entry in recorded["pages"].items()}
     cache_file.write_text(json.dumps({"format": recorded["format"], "pages": pages, "global_s": 5.5}))
     split = [{c["path"] for c in _run(root, site, tmp_path / f"s{i}.json", "--shard", f"{i}/2")["checks"]
               if c["id"].startswith("runbook:")} for i in (1, 2)]
-    assert (len(split[0]), len(split[1])) == (1, 3)
+    assert (len(split[0]), len(split[1])) == (2, 3)
     assert json.loads(cache_file.read_text())["global_s"] == 5.5  # shards never rewrite the recorded times

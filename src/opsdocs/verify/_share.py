@@ -5,7 +5,7 @@ page's sandbox starts as the same copy of the project, so the state after the sa
 same too. The first page to get there saves its sandbox (the copy and HOME); a page that starts the same
 way waits for it, loads that state into its own sandbox, and runs only the rest. What a page checks does
 not change: each shared step is judged by the page's own expectations against the output that run gave,
-and its finding names the page that ran it.
+and its finding says it was shared (not which page ran it: that is a race, and reports must be stable).
 
 Shared are the leading steps that execute (``rehearse``), up to the first ``remote-read`` step that runs
 (it reads live state); steps that run nothing (``never``, ``remote-read`` without a token) leave the

@@ -102,7 +102,8 @@ def _rehearse(ctx: VerifyContext, runbook: Runbook) -> list[Finding]:
                 if future is not None and share is not None:
                     future.set_result(share.save(runbook, sandbox, index, done))
 
-            note = f"(shared: {shared.page} ran this step, the same from the same start)" if shared else ""
+            # Which page ran it is left out: that is a race, and a report must not change from run to run.
+            note = "(shared: run once for the pages that start with these same steps)" if shared else ""
             return run_runbook(runbook, sandbox, masker=ctx.masker, remote_enabled=ctx.options.remote_enabled,
                                done=tuple(done), note=note, after_step=save)
     finally:
