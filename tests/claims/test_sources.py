@@ -45,7 +45,8 @@ def test_the_shipped_file_loads_and_every_quote_cites_a_source() -> None:
     for src in data.sources.values():
         assert src.url.startswith("https://"), src.id
         if src.wrangler_path:
-            assert f"/blob/wrangler@{src.version}/packages/wrangler/{src.wrangler_path}" in src.url
+            assert src.url.startswith(f"https://github.com/cloudflare/workers-sdk/blob/wrangler@{src.version}/packages/")
+            assert "/../" not in src.url and src.url.endswith(src.wrangler_path.split("../")[-1]), src.id
 
 
 def test_a_wrangler_path_becomes_its_github_url_and_quotes_split_on_placeholders(tmp_path: Path) -> None:
@@ -53,6 +54,11 @@ def test_a_wrangler_path_becomes_its_github_url_and_quotes_split_on_placeholders
     assert data.sources["apply-ts"].url == ("https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/"
                                             "packages/wrangler/src/d1/migrations/apply.ts")
     assert data.sources["d1-limits"].line == 2
+    (tmp_path / "sibling").mkdir()
+    sibling = _write(tmp_path / "sibling", GOOD.replace("src/d1/migrations/apply.ts", "../workers-utils/src/d1-migrations.ts"))
+    # code wrangler bundles from a sibling package links to that package, not through `..`
+    assert load_sources(sibling).sources["apply-ts"].url == (
+        "https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/workers-utils/src/d1-migrations.ts")
     assert data.quotes["none-pending"].fragments == ("No migrations to apply!",)
     assert data.quotes["failed"].fragments == ("Migration", "failed with the following errors:")
 
@@ -61,6 +67,7 @@ def test_a_wrangler_path_becomes_its_github_url_and_quotes_split_on_placeholders
     (("url: https://developers.cloudflare.com/d1/platform/limits/", "url: http://example.com"), 4,
      "`url` must be an https:// address"),
     (('version: "4.86.0"', 'version: "latest"'), 6, "needs the `version` it was read at"),
+    (("wrangler: src/d1/migrations/apply.ts", "wrangler: ../../README.md"), 8, "leaves the packages"),
     (("    supports: 100 KB per statement.\n", ""), 2, "has no `supports`"),
     (("title: D1 limits", "title: D1 limits\n    wrangler: src/x.ts"), 2, "exactly one of `url` and `wrangler`"),
     (("source: apply-ts\n  failed", "source: nope\n  failed"), 14, "cites unknown source 'nope'"),

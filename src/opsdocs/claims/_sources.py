@@ -2,13 +2,15 @@
 
 ``src/opsdocs/data/sources.yml`` (package data) holds two mappings. ``sources``: id -> ``title``,
 ``supports`` (what the source backs, in a sentence) and exactly one of ``url`` (a docs page, an issue)
-or ``wrangler`` (a path under ``packages/wrangler/`` of cloudflare/workers-sdk) with the ``version`` it
-was read at. ``quotes``: id -> ``text`` (what the page shows; ``<name>`` marks a part wrangler fills
+or ``wrangler`` (a path relative to ``packages/wrangler/`` of cloudflare/workers-sdk, as wrangler's bundle
+names its modules: ``src/...`` or, for code it bundles from a sibling package, ``../workers-utils/src/...``)
+with the ``version`` it was read at. ``quotes``: id -> ``text`` (what the page shows; ``<name>`` marks a part wrangler fills
 in) and ``source`` (a source id). Every mistake is one ``ConfigError`` at ``sources.yml:line``.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +27,7 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _SOURCE_KEYS = {"title", "url", "wrangler", "version", "supports"}
 _QUOTE_KEYS = {"text", "source", "fragments"}
-_REPO = "https://github.com/cloudflare/workers-sdk/blob/wrangler@{version}/packages/wrangler/{path}"
+_REPO = "https://github.com/cloudflare/workers-sdk/blob/wrangler@{version}/{path}"
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,13 @@ def _source(path: str, sid: str, entry: Any, line: int) -> Source:
         raise ConfigError(f"source '{sid}': a `wrangler` path needs the `version` it was read at (X.Y.Z)",
                           path=path, line=line, hint='add version: "4.86.0"')
     wpath = f["wrangler"].lstrip("/")
-    url = _REPO.format(version=f["version"], path=wpath)
+    # `../deploy-helpers/src/...`: code wrangler bundles from another package of the repository
+    in_repo = posixpath.normpath(posixpath.join("packages/wrangler", wpath))
+    if not in_repo.startswith("packages/") or in_repo.count("/") < 2:
+        raise ConfigError(f"source '{sid}': `wrangler` path '{wpath}' leaves the packages of cloudflare/workers-sdk",
+                          path=path, line=line_of(entry, "wrangler", line),
+                          hint="src/... for wrangler's own code, ../<package>/src/... for a package it bundles")
+    url = _REPO.format(version=f["version"], path=in_repo)
     return Source(sid, f["title"], url, f["supports"], line, wrangler_path=wpath, version=f["version"])
 
 
