@@ -46,10 +46,11 @@ def test_the_pinned_wrangler_prints_every_quote_in_the_data_file(build: Build,
 
 def test_api_texts_and_newer_wranglers_quotes_are_not_searched(build: Build, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, "nothing quoted here", version="4.86.0")))
-    src = '{{ quote("error-7403") }} {{ quote("temporary-hint") }}\n{{ quote("dry-run-exit") }}'
+    # missing-token-short's source was read at 4.125, temporary-hint's at 4.164, error-7403 is an API text
+    monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path, "nothing quoted here", version="4.125.0")))
+    src = '{{ quote("error-7403") }} {{ quote("temporary-hint") }}\n{{ quote("missing-token-short") }}'
     (finding,) = QuotedOutput().check(build(), [page("docs/a.md", src)])
-    assert finding.where == "docs/a.md:2"  # only the 4.86 wrangler's own message was looked for
+    assert finding.where == "docs/a.md:2"  # only the 4.125 wrangler's own message was looked for
     monkeypatch.setenv(NODE_MODULES_ENV, str(_bundle(tmp_path / "new", "nothing", version="4.164.0")))
     assert len(QuotedOutput().check(build(), [page("docs/a.md", src)])) == 2  # the 4.164 hint is now checked
 

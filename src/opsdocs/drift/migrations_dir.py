@@ -47,8 +47,8 @@ class MigrationsDir:
         `.sql` files must start with a number and count 1, 2, 3... in file-name order. `wrangler d1 migrations
         apply` runs pending files sorted by the number before the first `_`, while every file listing (and
         `migrations list` up to wrangler 4.86) shows them by name
-        ([apply.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/migrations/apply.ts),
-        [helpers.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.86.0/packages/wrangler/src/d1/migrations/helpers.ts));
+        ([d1-migrations.ts](https://github.com/cloudflare/workers-sdk/blob/wrangler@4.164.0/packages/workers-utils/src/d1-migrations.ts),
+        which both commands list files with in wrangler 4.164);
         the two orders agree only when numbers are padded and unique. A database with no directory has a schema
         nobody can rebuild; a gap usually means a migration deleted after it was applied somewhere; a duplicate
         leaves the order between the two files to their names; a number that sorts out of place (`10_x.sql`
