@@ -55,7 +55,6 @@ def test_merged_shards_equal_the_unsharded_run(make_project, tmp_path: Path) -> 
     assert all(ids) and not (ids[0] & ids[1] or ids[0] & ids[2] or ids[1] & ids[2])  # each check once
     pages = [{c["path"] for c in s["checks"] if c["id"].startswith("runbook:")} for s in shards]
     assert pages[1] and pages[2]  # the pages really were spread
-    assert [("docs/a.md" in p) for p in pages] == [("docs/e.md" in p) for p in pages]  # one shard runs a1 once
     assert all(not c["id"].startswith("runbook:") or c["path"] in pages[0] for c in shards[0]["checks"])
     assert {c["kind"] for s in shards[1:] for c in s["checks"]} == {"runbook"}  # globals only in shard 1
 

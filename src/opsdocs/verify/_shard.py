@@ -2,8 +2,7 @@
 
 Pages are dealt longest first (each page's last recorded rehearsal time, from the rehearsal cache every
 job restores; without one, its number of steps) to whichever shard has least so far, ties by page name:
-every job computes the same split from the same inputs, and the shards finish close together. Pages that
-start with the same step (verify/_share.py) are dealt as one, so their shard runs it once. Everything
+every job computes the same split from the same inputs, and the shards finish close together. Everything
 that is not a page's rehearsal (static wrangler checks, drift, audits, health, the site and its links)
 runs in shard 1 only, so the shards' reports together hold each check exactly once; shard 1 starts with
 their recorded time, so it takes that much less of the pages. A shard reuses the
@@ -61,21 +60,6 @@ def _weights(ctx: Any) -> tuple[dict[str, float], float]:
     return {rb.page: float(len(rb.steps)) for rb in ctx.runbooks}, 0.0
 
 
-def _groups(ctx: Any) -> dict[str, str]:
-    """page -> the first page (by name) of the pages that start with the same step, when steps are shared
-    (verify/_share.py): dealt as one, so their shard runs that step once instead of each shard again."""
-    from opsdocs.verify._share import first_point
-
-    if not getattr(ctx.options, "share_steps", True):
-        return {}
-    by_point: dict[str, list[str]] = {}
-    for rb in ctx.runbooks:
-        point = first_point(rb, remote=ctx.options.remote_enabled)
-        if point is not None:
-            by_point.setdefault(point, []).append(rb.page)
-    return {page: min(pages) for pages in by_point.values() if len(pages) > 1 for page in pages}
-
-
 class ShardPlugin:
     """Deselects, at collection, every check that belongs to another shard."""
 
@@ -94,12 +78,7 @@ class ShardPlugin:
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         weights, first = _weights(self.ctx)
-        groups = _groups(self.ctx)
-        units: dict[str, float] = {}
-        for page, weight in weights.items():
-            units[groups.get(page, page)] = units.get(groups.get(page, page), 0.0) + weight
-        dealt = assign(units, self.shard.total, first=first)
-        pages = {page: dealt[groups.get(page, page)] for page in weights}
+        pages = assign(weights, self.shard.total, first=first)
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:

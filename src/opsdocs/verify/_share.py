@@ -35,7 +35,7 @@ from opsdocs.steps.parse import Runbook, Step
 from opsdocs.steps.run import executes
 from opsdocs.steps.sandbox import Sandbox
 
-__all__ = ["Shared", "SharedSteps", "first_point", "resolve_all", "shared_steps_of"]
+__all__ = ["Shared", "SharedSteps", "resolve_all", "shared_steps_of"]
 
 _Key = tuple[str, ...]
 
@@ -111,13 +111,6 @@ class SharedSteps:
             shutil.rmtree(dest, ignore_errors=True)
             return None
         return Shared(runbook.page, dest, tuple(results))
-
-
-def first_point(runbook: Runbook, *, remote: bool) -> str | None:
-    """What the page's first executing step is, as sharing compares it (None: nothing to share). Pages
-    with the same one go to the same shard (verify/_shard.py), so that shard runs it once."""
-    points = _points(runbook, remote)
-    return points[0][0] if points else None
 
 
 def _points(runbook: Runbook, remote: bool) -> list[_Key]:
