@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from opsdocs import toolchain
+from opsdocs._fs import user_cache_home
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.steps import _proc
 from opsdocs.steps._compile_cache import ENV as COMPILE_CACHE_ENV
 from opsdocs.steps._compile_cache import build_key as _build_key
-from opsdocs._fs import user_cache_home
 from opsdocs.steps._compile_cache import compile_cache
 from opsdocs.steps._help_text import CommandSpec, FlagSpec, PositionalSpec, parse_help
 from opsdocs.toolchain import NODE_MODULES_ENV  # noqa: F401 - re-exported for opsdocs.steps.sandbox

@@ -67,6 +67,9 @@ class RehearsalCache:
         from opsdocs import toolchain
         from opsdocs.steps.sandbox import PASS_ENV
 
+        folder = ctx.project_cache
+        if folder is None:  # committed to git: see VerifyContext.project_cache (nothing to hash for)
+            return None
         tools = toolchain.resolve(ctx.project.root, path=ctx.options.env.get("PATH"))
         skip = [ctx.project.docs_dir, ctx.project.docs_dir.parent / "runbooks"]
         inputs = {"format": FORMAT, "tree": _tree_hash(ctx.project.root, skip), "opsdocs": _opsdocs_hash(),
@@ -75,9 +78,6 @@ class RehearsalCache:
                   # what a step sees of the caller's environment (a `date` under another TZ prints another day)
                   "env": {k: os.environ.get(k) for k in PASS_ENV}}  # as Sandbox.env reads it
         digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-        folder = ctx.project_cache
-        if folder is None:  # committed to git: see VerifyContext.project_cache
-            return None
         return cls(folder / "rehearsals.json", inputs=digest, reuse=reuse)
 
     def key(self, runbook: Any) -> str:

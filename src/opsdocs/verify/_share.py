@@ -42,12 +42,14 @@ _Key = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Shared:
-    """A saved point: the sandbox state after the first ``len(results)`` steps, as ``page`` ran them."""
+    """A saved point: the sandbox state after the first ``len(results)`` executing steps."""
 
-    page: str
     state: Path  # Sandbox.save_state's folder
     results: tuple[ProcResult, ...]  # what each of those steps gave (output, exit code)
+
+
 _of: weakref.WeakKeyDictionary[Any, SharedSteps] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
 
 
 def shared_steps_of(ctx: Any) -> SharedSteps | None:
@@ -58,9 +60,6 @@ def shared_steps_of(ctx: Any) -> SharedSteps | None:
         if ctx not in _of:
             _of[ctx] = SharedSteps(ctx.runbooks, ctx.tmpdir("shared-steps"), remote=ctx.options.remote_enabled)
         return _of[ctx]
-
-
-_lock = threading.Lock()
 
 
 class SharedSteps:
@@ -110,7 +109,7 @@ class SharedSteps:
         except (OSError, shutil.Error):
             shutil.rmtree(dest, ignore_errors=True)
             return None
-        return Shared(runbook.page, dest, tuple(results))
+        return Shared(dest, tuple(results))
 
 
 def _points(runbook: Runbook, remote: bool) -> list[_Key]:
