@@ -67,12 +67,48 @@ def test_merged_shards_equal_the_unsharded_run(make_project, tmp_path: Path) -> 
     assert (tmp_path / "merged.xml").read_text().count("<testcase") == len(whole["checks"])
 
 
-def test_merge_refuses_a_shard_twice(make_project, tmp_path: Path) -> None:
+def test_merge_refuses_a_shard_twice_and_a_missing_shard(make_project, tmp_path: Path) -> None:
     root, site = make_project(), _site(tmp_path)
-    _run(root, site, tmp_path / "s1.json", "--shard", "2/2", "-m", "runbook")
-    proc = run_opsdocs("report", "merge", str(tmp_path / "s1.json"), str(tmp_path / "s1.json"),
+    report = _run(root, site, tmp_path / "s2.json", "--shard", "2/2", "-m", "runbook")
+    assert report["shard"]["index"] == 2 and report["shard"]["total"] == 2
+    twice = run_opsdocs("report", "merge", str(tmp_path / "s2.json"), str(tmp_path / "s2.json"),
+                        "--report", str(tmp_path / "m.json"))
+    assert twice.returncode == 2 and "shard 2/2 is given twice" in twice.stderr, twice.stderr
+    alone = run_opsdocs("report", "merge", str(tmp_path / "s2.json"), "--report", str(tmp_path / "m.json"))
+    assert alone.returncode == 2 and "shard 1/2 is missing" in alone.stderr, alone.stderr
+    assert "Traceback" not in twice.stderr + alone.stderr and not (tmp_path / "m.json").exists()
+
+
+def test_merge_refuses_shards_that_split_the_pages_differently(make_project, tmp_path: Path) -> None:
+    # Two jobs of one matrix that restored different caches deal the pages differently: some page may be
+    # in neither report, so the merge must not read as a pass.
+    root, site = make_project(), _site(tmp_path)
+    _run(root, site, tmp_path / "whole.json")  # records every page's time
+    cache_file = root / ".opsdocs" / "cache" / "rehearsals.json"
+    recorded = json.loads(cache_file.read_text())
+    first = _run(root, site, tmp_path / "s1.json", "--shard", "1/2")
+    for n, entry in enumerate(sorted(recorded["pages"])):  # another job's cache: other times
+        recorded["pages"][entry]["duration_s"] = 10.0 * (n + 1)
+    cache_file.write_text(json.dumps(recorded))
+    second = _run(root, site, tmp_path / "s2.json", "--shard", "2/2")
+    assert first["shard"]["plan"] != second["shard"]["plan"]
+    proc = run_opsdocs("report", "merge", str(tmp_path / "s1.json"), str(tmp_path / "s2.json"),
                        "--report", str(tmp_path / "m.json"))
-    assert proc.returncode == 2 and "is in two reports" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "dealt the pages differently" in proc.stderr, proc.stderr
+    assert "s2.json" in proc.stderr  # the report that disagrees is named
+
+
+def test_a_shard_with_no_pages_passes_and_says_so(make_project, tmp_path: Path) -> None:
+    root, site = make_project(), _site(tmp_path)  # 5 pages over 6 shards: the sixth gets none
+    proc = run_opsdocs("verify", "--plain", "--no-cache", "--root", str(root), "--site-root", str(site),
+                       "--report", str(tmp_path / "s6.json"), "--shard", "6/6", "-m", "runbook")
+    assert proc.returncode == 0, proc.stderr
+    assert "shard 6/6 has no checks to run" in proc.stderr
+    report = json.loads((tmp_path / "s6.json").read_text())
+    assert report["checks"] == [] and report["shard"]["index"] == 6
+    whole = run_opsdocs("verify", "--plain", "--no-cache", "--root", str(root), "--site-root", str(site),
+                        "--report", str(tmp_path / "w.json"), "-k", "no-such-check")
+    assert whole.returncode == 1 and "no checks selected" in whole.stderr  # unsharded, nothing is a failure
 
 
 def test_split_is_longest_first_and_deterministic() -> None:

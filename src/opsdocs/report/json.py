@@ -13,7 +13,7 @@ from opsdocs.errors import ConfigError
 from opsdocs._fs import atomic_write_text
 from opsdocs._subprocess import Timeout, run_captured
 from opsdocs.report.finding import Finding
-from opsdocs.report.model import REPORT_VERSION, STATUS_ORDER, Report, sort_findings
+from opsdocs.report.model import REPORT_VERSION, STATUS_ORDER, Report, ShardInfo, sort_findings
 from opsdocs.steps.masking import Masker
 
 __all__ = [
@@ -54,11 +54,12 @@ def build_report(
     masker: Masker | None = None,
     isolation: str | None = None,
     interrupted: bool = False,
+    shard: ShardInfo | None = None,
 ) -> Report:
     """The run's :class:`Report`, every text masked by the run's one ``masker`` (``opsdocs verify``'s)."""
     masked = mask_findings(findings, masker) if masker is not None else list(findings)
     return Report.build(masked, root=root, started_at=started_at, duration_s=duration_s, commit=commit,
-                        isolation=isolation, interrupted=interrupted)
+                        isolation=isolation, interrupted=interrupted, shard=shard)
 
 
 def write_report(report: Report, path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from opsdocs.report.finding import Finding, Status
 
-__all__ = ["REPORT_VERSION", "STATUS_ORDER", "Header", "Report", "Summary", "sort_findings"]
+__all__ = ["REPORT_VERSION", "STATUS_ORDER", "Header", "Report", "ShardInfo", "Summary", "sort_findings"]
 
 REPORT_VERSION = 1
 STATUS_ORDER: dict[str, int] = {"failed": 0, "skipped": 1, "passed": 2}
@@ -50,6 +50,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ShardInfo:
+    """Which part of a CI matrix a report is: shard ``index`` of ``total``, and ``plan``, a digest of the
+    whole split (every page and its shard). ``opsdocs report merge`` needs every index of one plan: shards
+    that split the pages differently (their jobs restored different rehearsal caches) could leave a page
+    in no report at all."""
+
+    index: int  # 1-based
+    total: int
+    plan: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "total": self.total, "plan": self.plan}
+
+    @property
+    def label(self) -> str:
+        return f"{self.index}/{self.total}"
+
+
+@dataclass(frozen=True)
 class Header:
     """What was run, where and when: everything in the report except the results."""
 
@@ -60,6 +79,7 @@ class Header:
     isolation: str | None = None  # how rehearsals were isolated (bubblewrap VERSION, or none and why)
     interrupted: bool = False  # stopped by a signal: the findings are what finished before it
     version: int = REPORT_VERSION
+    shard: ShardInfo | None = None  # set by `opsdocs verify --shard I/N`; None for a whole run
 
     @property
     def started(self) -> datetime:
@@ -88,11 +108,12 @@ class Report:
         commit: str | None = None,
         isolation: str | None = None,
         interrupted: bool = False,
+        shard: ShardInfo | None = None,
     ) -> Report:
         """The report of ``findings`` (which the caller has masked), ordered and with rounded timings."""
         # A naive datetime is taken as local time; the report always says UTC.
         stamp = started_at.astimezone(timezone.utc).isoformat(timespec="seconds")
-        header = Header(str(root), stamp, _seconds(duration_s), commit, isolation, interrupted)
+        header = Header(str(root), stamp, _seconds(duration_s), commit, isolation, interrupted, shard=shard)
         ordered = (dataclasses.replace(f, duration_s=_seconds(f.duration_s)) for f in sort_findings(findings))
         return cls(header, tuple(ordered))
 
@@ -105,6 +126,8 @@ class Report:
             data["isolation"] = h.isolation
         if h.interrupted:
             data["interrupted"] = True
+        if h.shard is not None:
+            data["shard"] = h.shard.to_json()
         data["summary"] = self.summary.to_json()
         data["checks"] = [f.to_json() for f in self.findings]
         return data
@@ -119,8 +142,15 @@ class Report:
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise ValueError(f"{errors[0]}{more}")
         header = Header(data["root"], data["started_at"], data["duration_s"], data["commit"],
-                        data.get("isolation"), bool(data.get("interrupted", False)), data["version"])
+                        data.get("isolation"), bool(data.get("interrupted", False)), data["version"],
+                        _shard(data.get("shard")))
         return cls(header, tuple(Finding.from_json(c) for c in data["checks"]))
+
+
+def _shard(data: Mapping[str, Any] | None) -> ShardInfo | None:
+    if data is None:
+        return None
+    return ShardInfo(int(data["index"]), int(data["total"]), str(data["plan"]))
 
 
 def _summary_mismatch(data: Mapping[str, Any]) -> list[str]:

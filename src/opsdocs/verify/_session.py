@@ -14,7 +14,7 @@ from opsdocs.errors import EnvironmentProblem, OpsdocsError
 from opsdocs.report.finding import Finding
 
 if TYPE_CHECKING:
-    from opsdocs.report.model import Report
+    from opsdocs.report.model import Report, ShardInfo
     from opsdocs.verify.context import VerifyContext, VerifyOptions
 
 SESSION_KEY = pytest.StashKey["OpsdocsSession"]()
@@ -39,6 +39,7 @@ class OpsdocsSession:
         self.load_error: OpsdocsError | None = None
         self.preflight_error: OpsdocsError | None = None
         self.report_error: OpsdocsError | None = None
+        self.shard: ShardInfo | None = None  # set by verify/_shard.py's plugin for `--shard I/N`
 
     def load(self) -> VerifyContext:
         """The run's context, loaded on first use; an input error is kept and raised again each time."""
@@ -133,7 +134,7 @@ class OpsdocsSession:
         report = build_report(self.findings, root=self.options.root.resolve(), started_at=self.started,
                               duration_s=time.perf_counter() - self._t0, commit=current_commit(self.options.root),
                               masker=masker, isolation=status().header(),
-                              interrupted=bool(getattr(self, "interrupted", False)))
+                              interrupted=bool(getattr(self, "interrupted", False)), shard=self.shard)
         self.findings = list(report.findings)
         try:
             if self.options.report:

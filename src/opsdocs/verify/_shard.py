@@ -11,14 +11,18 @@ cache but never writes it (the default-branch run that saves the cache is unshar
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from opsdocs.errors import ConfigError
+from opsdocs.report.model import ShardInfo
+from opsdocs.verify._session import SESSION_KEY
 
-__all__ = ["Shard", "ShardPlugin", "assign", "parse_shard"]
+__all__ = ["Shard", "ShardPlugin", "assign", "parse_shard", "plan_digest"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,12 @@ def assign(weights: dict[str, float], total: int, *, first: float = 0.0) -> dict
     return out
 
 
+def plan_digest(pages: dict[str, int], total: int) -> str:
+    """Names the whole split: the same in every job that dealt the same pages to the same shards."""
+    text = json.dumps([total, sorted(pages.items())], separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def _weights(ctx: Any) -> tuple[dict[str, float], float]:
     """Each page's weight, and shard 1's head start: recorded seconds when the cache has a time for every
     page and for the global checks; else each page's step count and no head start (units must not mix)."""
@@ -68,6 +78,8 @@ class ShardPlugin:
 
         self.ctx = ctx
         self.shard = shard
+        self.info: ShardInfo | None = None  # once the pages are dealt: goes into the report's header
+        self.pages = 0  # how many pages this shard was dealt
         cache = cache_of(ctx)
         if cache is not None:  # shards run one after another locally: the first must not move the split
             cache.record = False
@@ -79,6 +91,11 @@ class ShardPlugin:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         weights, first = _weights(self.ctx)
         pages = assign(weights, self.shard.total, first=first)
+        self.info = ShardInfo(self.shard.index, self.shard.total, plan_digest(pages, self.shard.total))
+        self.pages = sum(1 for s in pages.values() if s == self.shard.index)
+        session = config.stash.get(SESSION_KEY, None)
+        if session is not None:
+            session.shard = self.info
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
