@@ -144,3 +144,19 @@ def test_a_run_records_the_global_time_and_shard_one_takes_fewer_pages(make_proj
               if c["id"].startswith("runbook:")} for i in (1, 2)]
     assert (len(split[0]), len(split[1])) == (2, 3)
     assert json.loads(cache_file.read_text())["global_s"] == 5.5  # shards never rewrite the recorded times
+
+
+def test_a_damaged_cache_costs_the_balance_not_the_run(make_project, tmp_path: Path) -> None:
+    # Entries of another shape, times that are strings, bools, NaN or infinite (json reads them all): the
+    # shard falls back to step counts and runs; nothing in opsdocs trips over it.
+    root, site = make_project(), _site(tmp_path)
+    cache_file = root / ".opsdocs" / "cache" / "rehearsals.json"
+    cache_file.parent.mkdir(parents=True)
+    cache_file.write_text('{"format": 1, "global_s": NaN, "pages": {"docs/a.md": [1], "docs/b.md": '
+                          '{"duration_s": "9"}, "docs/c.md": {"duration_s": true}, "docs/d.md": '
+                          '{"duration_s": -Infinity}, "docs/e.md": {"duration_s": 1e400}}}')
+    by_steps = [_run(root, site, tmp_path / f"s{i}.json", "--shard", f"{i}/2", "-m", "runbook") for i in (1, 2)]
+    cache_file.unlink()
+    clean = [_run(root, site, tmp_path / f"c{i}.json", "--shard", f"{i}/2", "-m", "runbook") for i in (1, 2)]
+    assert [r["shard"]["plan"] for r in by_steps] == [r["shard"]["plan"] for r in clean]  # the step-count split
+    assert all(r["summary"]["failed"] == 0 and r["checks"] for r in by_steps)

@@ -25,6 +25,7 @@ exit codes:
   0    ok
   1    checks failed (a failed check, health check or build)
   2    usage or configuration error (one line: path:line:col: what; what to do)
+  70   a bug in opsdocs (one line; the traceback is in the file it names)
   130  interrupted
 """
 
@@ -76,6 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("opsdocs: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - anything else is ours to fix, said in one line
+        from opsdocs._crash import debugging, report_bug
+
+        if debugging():
+            raise
+        return report_bug(exc)
     return code
 
 

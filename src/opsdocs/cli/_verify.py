@@ -181,6 +181,10 @@ def _exit_code(session: Any, code: int, report: Report | None) -> int:
 
     if session.report_error is not None:
         return 2  # already said, in one line
+    if code == ExitCode.INTERNAL_ERROR and session.internal_error is not None:
+        from opsdocs._crash import report_bug
+
+        return report_bug(session.internal_error, where="during verify")
     if session.preflight_error is not None:
         print(f"opsdocs: {session.preflight_error}", file=sys.stderr)
         return 2

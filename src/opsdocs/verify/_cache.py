@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import threading
@@ -87,8 +88,8 @@ class RehearsalCache:
 
     def duration(self, page: str) -> float | None:
         """The page's last recorded rehearsal time (passed or not): what shards balance on."""
-        value = self._entries.get(page, {}).get("duration_s")
-        return float(value) if isinstance(value, (int, float)) else None
+        entry = self._entries.get(page)
+        return _seconds(entry.get("duration_s")) if isinstance(entry, dict) else None
 
     def global_duration(self) -> float | None:
         """The last recorded time of the checks that are not a page's rehearsal (shard 1's head start)."""
@@ -185,8 +186,17 @@ def _load(path: Path) -> tuple[dict[str, Any], float | None]:
         return {}, None  # missing or unreadable: a full run, which writes a fresh one
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("pages"), dict):
         return {}, None
-    seconds = data.get("global_s")
-    return dict(data["pages"]), float(seconds) if isinstance(seconds, (int, float)) and seconds >= 0 else None
+    # An entry of another shape is dropped here, once: every reader may then take entries as dicts.
+    pages = {str(page): entry for page, entry in data["pages"].items() if isinstance(entry, dict)}
+    return pages, _seconds(data.get("global_s"))
+
+
+def _seconds(value: Any) -> float | None:
+    """A recorded time, or None for anything else (a string, a bool, a negative, NaN or infinity: json
+    reads those too), so a damaged cache costs the shards their balance, never the run."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) and value >= 0 else None
 
 
 def _save(path: Path, entries: dict[str, Any], global_s: float | None) -> None:

@@ -40,6 +40,7 @@ class OpsdocsSession:
         self.preflight_error: OpsdocsError | None = None
         self.report_error: OpsdocsError | None = None
         self.shard: ShardInfo | None = None  # set by verify/_shard.py's plugin for `--shard I/N`
+        self.internal_error: BaseException | None = None  # a bug in opsdocs, raised inside pytest
 
     def load(self) -> VerifyContext:
         """The run's context, loaded on first use; an input error is kept and raised again each time."""
@@ -114,12 +115,24 @@ class OpsdocsSession:
     def pytest_keyboard_interrupt(self) -> None:
         self.interrupted = True
 
+    def pytest_internalerror(self, excrepr: object, excinfo: pytest.ExceptionInfo[BaseException]) -> bool | None:
+        """An exception in opsdocs' own hooks: kept for the one line the CLI prints (opsdocs._crash), in
+        place of pytest's INTERNALERROR traceback. ``OPSDOCS_DEBUG=1`` keeps pytest's."""
+        from opsdocs._crash import debugging
+
+        if debugging():
+            return None
+        self.internal_error = excinfo.value
+        return True
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         try:
             if self.ctx is not None:
                 self.ctx.close(interrupted=self.interrupted)
         finally:
-            if self.preflight_error is None:  # else nothing ran: no report (the caller prints the one line)
+            # After a preflight error nothing ran, and after a bug in opsdocs the results are not to be
+            # trusted: no report then (an earlier one stays as it was); the caller prints the one line.
+            if self.preflight_error is None and self.internal_error is None:
                 self._report()
 
     def _report(self) -> None:
