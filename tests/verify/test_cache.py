@@ -146,3 +146,53 @@ def test_the_callers_timezone_is_an_input(make_project, tmp_path: Path, monkeypa
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     code, moved, _ = _verify(root, site, tmp_path)
     assert code == 0 and not any(_reused(moved).values())
+
+
+def _monorepo(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The monorepo fixture (migrations in ../../packages/db/drizzle, outside the project), installed, with
+    an assets folder named `site`, which the tree walk skips as an output folder."""
+    import shutil
+
+    from verify_helpers import REPO
+
+    repo = tmp_path / "mono"
+    shutil.copytree(REPO / "tests" / "fixtures" / "projects" / "monorepo", repo)
+    api = repo / "apps" / "api"
+    config = (api / "wrangler.jsonc").read_text()
+    (api / "wrangler.jsonc").write_text(config.replace('"main"', '"assets": {"directory": "site"},\n\t"main"', 1))
+    (api / "site").mkdir()
+    (api / "site" / "index.html").write_text("<h1>v1</h1>\n")
+    (api / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    site = tmp_path / "guides"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text("site_name: t\ndocs_dir: docs\nstrict: true\nnav:\n  - a.md\n")
+    page = _page("cat ../../packages/db/drizzle/0001_posts.sql site/index.html", "h1")
+    (site / "docs" / "a.md").write_text(page)
+    return api, site, repo / "packages" / "db" / "drizzle" / "0001_posts.sql"
+
+
+def test_what_the_sandbox_copies_from_outside_the_tree_walk_is_in_the_key(tmp_path: Path) -> None:
+    root, site, migration = _monorepo(tmp_path)
+    code, first, err = _verify(root, site, tmp_path)
+    assert code == 0, err
+    code, second, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(second) == {"docs/a.md": True}
+
+    migration.write_text(migration.read_text() + "-- edited\n")  # outside the project root
+    code, third, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(third) == {"docs/a.md": False}
+
+    (root / "site" / "index.html").write_text("<h1>v2</h1>\n")  # a folder name the tree walk skips
+    code, fourth, _ = _verify(root, site, tmp_path)
+    assert code == 0 and _reused(fourth) == {"docs/a.md": False}
+
+
+def test_a_fifo_in_the_project_does_not_hang_the_key(make_project, tmp_path: Path) -> None:
+    import os
+
+    root, site = _setup(make_project, tmp_path)
+    os.mkfifo(root / "migrations" / "pipe")  # read, it would block the run for ever
+    code, first, err = _verify(root, site, tmp_path)
+    assert code == 0, err
+    code, second, _ = _verify(root, site, tmp_path)
+    assert _reused(second) == {"docs/a.md": True, "docs/b.md": True}

@@ -33,7 +33,7 @@ from opsdocs.steps.masking import Masker
 # $OPSDOCS_NODE_MODULES: use this node_modules (with wrangler) and no other (see opsdocs.toolchain).
 from opsdocs.toolchain import NODE_MODULES_ENV, Toolchain
 
-__all__ = ["Sandbox", "NODE_MODULES_ENV", "PASS_ENV"]
+__all__ = ["Sandbox", "NODE_MODULES_ENV", "PASS_ENV", "copied_paths"]
 
 
 # Only these reach a step from the caller's environment: a step must not depend on (or leak) the rest.
@@ -213,24 +213,9 @@ class Sandbox:
     # --- copying ---------------------------------------------------------------------------------
 
     def _populate(self, tools: Toolchain) -> None:
-        src_root = self.project.root
-        config = self.project.wrangler.path
-        config_dir = config.parent
         self.root.mkdir(parents=True)
         (self.home / "tmp").mkdir(parents=True)
-        # checks/: a page's `opsdocs health` reads checks/health.yml from the checkout it runs in.
-        wanted: set[Path] = {config, self.project.checks_dir}
-        wanted |= {src_root / name for name in _EXTRA_FILES}
-        wanted |= {config_dir / name for name in _EXTRA_FILES}
-        for db in self.project.databases:
-            wanted.add(config_dir / db.migrations_dir)
-        for env in self.project.wrangler.environments:
-            if env.main:
-                wanted.add(_source_tree(config_dir, env.main))
-        assets = self.project.wrangler.raw.get("assets")
-        if isinstance(assets, dict) and isinstance(assets.get("directory"), str):
-            wanted.add(config_dir / assets["directory"])
-        for path in sorted(wanted):
+        for path in copied_paths(self.project):
             self._copy(path)
         (self.root / "node_modules").symlink_to(tools.node_modules, target_is_directory=True)
         write_shims(self.shims, tools.wrangler_js)
@@ -259,6 +244,28 @@ def _node_dirs() -> list[str]:
     """Where ``node`` is found on the caller's PATH (the system Node), never the rest of that PATH."""
     node = shutil.which("node") or shutil.which("nodejs")
     return [str(Path(node).parent)] if node else []
+
+
+def copied_paths(project: Project) -> list[Path]:
+    """What a sandbox copies of the project (each a file or folder; some may not exist): its config, the
+    checks/ folder (a page's `opsdocs health` reads checks/health.yml), package files, every migrations
+    folder (a monorepo's may lie outside the project), each environment's Worker sources and the assets
+    folder. The rehearsal cache hashes the same list (verify/_cache.py), so nothing a step can see is
+    left out of its key."""
+    config = project.wrangler.path
+    config_dir = config.parent
+    wanted: set[Path] = {config, project.checks_dir}
+    wanted |= {project.root / name for name in _EXTRA_FILES}
+    wanted |= {config_dir / name for name in _EXTRA_FILES}
+    for db in project.databases:
+        wanted.add(config_dir / db.migrations_dir)
+    for env in project.wrangler.environments:
+        if env.main:
+            wanted.add(_source_tree(config_dir, env.main))
+    assets = project.wrangler.raw.get("assets")
+    if isinstance(assets, dict) and isinstance(assets.get("directory"), str):
+        wanted.add(config_dir / assets["directory"])
+    return sorted(wanted)
 
 
 def _source_tree(config_dir: Path, main: str) -> Path:

@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 import os
+import stat
 import tempfile
 import threading
 import weakref
@@ -39,6 +40,7 @@ __all__ = ["RehearsalCache", "cache_of", "enable"]
 FORMAT = 1
 _SKIP_DIRS = frozenset({".git", "node_modules", ".opsdocs", ".wrangler", "__pycache__", ".pytest_cache",
                         ".mypy_cache", ".ruff_cache", ".venv", ".venv-bench", "site", ".hg"})
+_COPY_SKIPS = frozenset({".wrangler", "node_modules", ".git"})  # as steps/_copy.py leaves them out
 _REUSABLE = ("passed", "skipped")
 _caches: weakref.WeakKeyDictionary[Any, RehearsalCache] = weakref.WeakKeyDictionary()
 
@@ -66,14 +68,19 @@ class RehearsalCache:
     @classmethod
     def for_run(cls, ctx: Any, *, reuse: bool = True) -> RehearsalCache | None:
         from opsdocs import toolchain
-        from opsdocs.steps.sandbox import PASS_ENV
+        from opsdocs.steps._copy import copy_base
+        from opsdocs.steps.sandbox import PASS_ENV, copied_paths
 
         folder = ctx.project_cache
         if folder is None:  # committed to git: see VerifyContext.project_cache (nothing to hash for)
             return None
         tools = toolchain.resolve(ctx.project.root, path=ctx.options.env.get("PATH"))
         skip = [ctx.project.docs_dir, ctx.project.docs_dir.parent / "runbooks"]
-        inputs = {"format": FORMAT, "tree": _tree_hash(ctx.project.root, skip), "opsdocs": _opsdocs_hash(),
+        inputs = {"format": FORMAT, "tree": _tree_hash(ctx.project.root, skip),
+                  # what the sandbox copies, wherever it lies (a monorepo's migrations outside the project,
+                  # an assets folder named like an output folder the tree walk skips)
+                  "copied": _paths_hash(copied_paths(ctx.project), copy_base(ctx.project)),
+                  "opsdocs": _opsdocs_hash(),
                   "wrangler": tools.wrangler_version, "node": tools.node_version,
                   "remote": ctx.options.remote_enabled,
                   # what a step sees of the caller's environment (a `date` under another TZ prints another day)
@@ -158,14 +165,43 @@ def _tree_hash(root: Path, skip: list[Path]) -> str:
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and (here / d).resolve() not in skip_abs)
         for name in sorted(filenames):
-            path = here / name
-            h.update(str(path.relative_to(root)).encode() + b"\0")
-            try:
-                h.update(path.read_bytes() if not path.is_symlink() else os.readlink(path).encode())
-            except OSError as exc:  # unreadable: its error is what a step would see too
-                h.update(f"<{exc.errno}>".encode())
-            h.update(b"\0")
+            _hash_entry(h, here / name, root)
     return h.hexdigest()
+
+
+def _paths_hash(paths: list[Path], base: Path) -> str:
+    """Every file under each of ``paths`` (files or folders, as the sandbox copies them: without
+    ``.wrangler``, ``node_modules`` and ``.git``), named relative to ``base``."""
+    h = hashlib.sha256()
+    for top in paths:
+        if not top.is_dir():
+            _hash_entry(h, top, base)
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if d not in _COPY_SKIPS)
+            for name in sorted(filenames):
+                _hash_entry(h, Path(dirpath) / name, base)
+    return h.hexdigest()
+
+
+def _hash_entry(h: Any, path: Path, base: Path) -> None:
+    """Name and content of one entry. Only regular files are read (a FIFO would block the run, a device
+    stream forever), in chunks; a link counts by its target, and by the file it reaches."""
+    name = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+    h.update(name.encode() + b"\0")
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            h.update(b"link:" + os.readlink(path).encode() + b"\0")
+            st = os.stat(path)  # what the copy takes in its place
+        if stat.S_ISREG(st.st_mode):
+            with path.open("rb") as f:
+                h.update(hashlib.file_digest(f, "sha256").digest())
+        else:
+            h.update(f"<mode {stat.S_IFMT(st.st_mode):o}>".encode())
+    except OSError as exc:  # missing or unreadable: what a step would see too
+        h.update(f"<{exc.errno}>".encode())
+    h.update(b"\0")
 
 
 def _opsdocs_hash() -> str:
