@@ -56,10 +56,21 @@ def merge_reports(reports: Sequence[Report], paths: Sequence[Path] = ()) -> Repo
             seen.add(f.id)
             findings.append(f)
     start = min(reports, key=lambda r: r.header.started).header
-    header = dataclasses.replace(first, started_at=start.started_at,
+    header = dataclasses.replace(first, started_at=start.started_at, isolation=_isolation(reports),
                                  duration_s=max(r.header.duration_s for r in reports),
                                  interrupted=any(r.header.interrupted for r in reports), shard=None)
     return Report(header, tuple(sort_findings(findings)))
+
+
+def _isolation(reports: Sequence[Report]) -> str | None:
+    """The shards' isolation when they agree; else each shard's, so a job that ran without the kernel
+    sandbox is not hidden behind the first report's 'bubblewrap'."""
+    kinds = {r.header.isolation for r in reports}
+    if len(kinds) == 1:
+        return reports[0].header.isolation
+    parts = [f"shard {r.header.shard.label if r.header.shard else '?'}: {r.header.isolation or 'not recorded'}"
+             for r in sorted(reports, key=lambda r: r.header.shard.index if r.header.shard else 0)]
+    return "mixed: " + "; ".join(parts)
 
 
 def _check_shards(reports: Sequence[Report], paths: Sequence[Path]) -> None:
