@@ -111,3 +111,17 @@ def test_a_remote_read_that_runs_ends_what_is_shared(tmp_path: Path) -> None:
     assert sorted(offline.claim(pages[0])) == [0, 1] and offline.claim(pages[1]) == {}
     online = SharedSteps(pages, tmp_path / "b", remote=True)
     assert sorted(online.claim(pages[0])) == [0]
+
+
+def test_a_state_that_names_its_sandbox_is_not_shared(make_project, tmp_path: Path) -> None:
+    # `pwd > f` records where the leader's sandbox is; in another sandbox it would name a folder that is
+    # not there. Each page runs such steps itself, and passes.
+    root = make_project()
+    check = "pwd > now; diff where now && echo ok"
+    first = "pwd > where; echo ran"
+    pages = {name: _page("ran", check).replace(_FIRST, first) for name in ("a.md", "b.md", "c.md")}
+    code, report, ran = _verify(root, site := _site(tmp_path, pages), tmp_path)
+    assert code == 0, report
+    assert not any("(shared:" in c["message"] for c in report["checks"])
+    _, _, ran_alone = _verify(root, site, tmp_path, "--no-shared-steps")
+    assert len(ran) == len(ran_alone)  # every page ran its first step

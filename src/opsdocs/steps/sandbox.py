@@ -199,10 +199,19 @@ class Sandbox:
 
     _STATE = ("project", "home")  # what steps can change: the copy and HOME (never the shims)
 
+    # wrangler's debug logs: written on every call, never read back by anything a step runs
+    _WRITE_ONLY = (Path("home/.config/.wrangler/logs"),)
+
     def save_state(self, dest: Path) -> None:
-        """Copy what the steps so far left (the project copy, HOME) to ``dest``; links stay links."""
+        """Copy what the steps so far left (the project copy, HOME) to ``dest``; links stay links.
+
+        ValueError when a file or link there names this sandbox's own folder (``pwd > f``, ``ln -s
+        "$PWD/x"``): every sandbox has its own path, so in another one that state would point elsewhere."""
         for name in self._STATE:
             shutil.copytree(self._top / name, dest / name, symlinks=True)
+        where = _mentions(dest, str(self._top).encode(), skip=self._WRITE_ONLY)
+        if where is not None:
+            raise ValueError(f"{where} names the sandbox's own path")
 
     def load_state(self, src: Path) -> None:
         """Replace this sandbox's copy and HOME with a state :meth:`save_state` wrote."""
@@ -244,6 +253,25 @@ def _node_dirs() -> list[str]:
     """Where ``node`` is found on the caller's PATH (the system Node), never the rest of that PATH."""
     node = shutil.which("node") or shutil.which("nodejs")
     return [str(Path(node).parent)] if node else []
+
+
+def _mentions(folder: Path, needle: bytes, *, skip: tuple[Path, ...] = ()) -> Path | None:
+    """The first file under ``folder`` whose bytes or link target contain ``needle`` (relative), else None."""
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if (here / d).relative_to(folder) not in skip]
+        for name in filenames:
+            path = here / name
+            try:
+                if path.is_symlink():
+                    found = needle in os.fsencode(os.readlink(path))
+                else:
+                    found = path.is_file() and needle in path.read_bytes()
+            except OSError:
+                continue
+            if found:
+                return path.relative_to(folder)
+    return None
 
 
 def copied_paths(project: Project) -> list[Path]:

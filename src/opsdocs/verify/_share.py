@@ -11,7 +11,9 @@ Shared are the leading steps that execute (``rehearse``), up to the first ``remo
 (it reads live state); steps that run nothing (``never``, ``remote-read`` without a token) leave the
 sandbox as it was and are passed over. Two steps are the same when what decides their run is: command,
 mode, timeout (the expectations only judge the output). A state is saved after a step that ran, whatever
-its verdict; a refused step ends the sharing, and pages waiting for it run those steps themselves.
+its verdict; a refused step ends the sharing, and pages waiting for it run those steps themselves. So does
+a state that names the sandbox's own folder (``pwd > f``): each sandbox has its own path, so that state
+would not mean the same in another (wrangler's write-only debug logs aside, see ``Sandbox.save_state``).
 ``--no-shared-steps`` (ini ``opsdocs_no_shared_steps``) turns this off.
 
 Waiting cannot deadlock: a page claims the points on its path before running, and waits only for a point
@@ -100,13 +102,14 @@ class SharedSteps:
 
     def save(self, runbook: Runbook, sandbox: Sandbox, index: int, results: list[ProcResult]) -> Shared | None:
         """Save the sandbox after step ``index`` (``results``: every step so far); None when it cannot be
-        copied (a socket, an unreadable file): then nobody shares it."""
+        copied (a socket, an unreadable file) or names the sandbox's own path (it would point elsewhere in
+        another sandbox): then nobody shares it, and each page runs those steps itself."""
         with self._lock:
             self._saved += 1
             dest = self._folder / f"{self._saved}-{runbook.page.replace('/', '_')}-{index + 1}"
         try:
             sandbox.save_state(dest)
-        except (OSError, shutil.Error):
+        except (OSError, shutil.Error, ValueError):
             shutil.rmtree(dest, ignore_errors=True)
             return None
         return Shared(dest, tuple(results))
