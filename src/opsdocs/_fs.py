@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "committed", "relpath", "user_cache_home"]
+__all__ = ["PROJECT_CACHE", "atomic_write_text", "committed", "project_cache_dir", "relpath", "user_cache_home"]
 
 _GIT_TIMEOUT_S = 10.0
 
@@ -71,6 +71,13 @@ def relpath_in(path: Path, bases: Iterable[Path | None]) -> str:
             except ValueError:
                 continue
     return Path(path).as_posix()
+
+
+PROJECT_CACHE = ".opsdocs/cache"  # a project's own cache folder, relative to its root (one spelling)
+
+
+def project_cache_dir(root: Path) -> Path:
+    return root / PROJECT_CACHE
 
 
 def user_cache_home() -> Path:

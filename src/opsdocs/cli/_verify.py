@@ -156,7 +156,9 @@ def _enable_cache(ctx: Any, *, reuse: bool) -> None:
     from opsdocs.verify._cache import RehearsalCache, enable
 
     if ctx.project_cache is None:
-        folder = relpath(ctx.project.root / ".opsdocs" / "cache", Path.cwd())
+        from opsdocs._fs import project_cache_dir
+
+        folder = relpath(project_cache_dir(ctx.project.root), Path.cwd())
         print(f"opsdocs: {folder}/ is committed to git, so this run neither reuses nor writes it (a commit "
               f"could claim a pass); untrack it with `git rm -r --cached {folder}` and ignore `.opsdocs/`",
               file=sys.stderr)

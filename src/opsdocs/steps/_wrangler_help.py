@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from opsdocs import toolchain
-from opsdocs._fs import user_cache_home
+from opsdocs._fs import project_cache_dir, user_cache_home
 from opsdocs.errors import EnvironmentProblem
 from opsdocs.steps import _proc
 from opsdocs.steps._compile_cache import ENV as COMPILE_CACHE_ENV
@@ -61,7 +61,7 @@ class WranglerHelp:
         if cache_dir is not None:  # a cache of the caller's own, nothing shared (tests that want real --help)
             return cls(tools.argv(), tools.wrangler_version, Path(cache_dir) / name)
         folder = compile_cache(tools)
-        project_file = root / ".opsdocs" / "cache" / name if in_project else None
+        project_file = project_cache_dir(root) / name if in_project else None
         return cls(tools.argv(), tools.wrangler_version, project_file,
                    shared_file=user_cache_home() / "wrangler-help" / f"{_build_key(tools)}.json",
                    env={COMPILE_CACHE_ENV: str(folder)} if folder is not None else None)

@@ -73,9 +73,9 @@ class VerifyContext:
         """``.opsdocs/cache`` (rehearsals, help texts, dev state, external links), or None when git tracks
         anything in it: a commit could then claim passes (a forged entry, under its true key), so the run
         neither reads nor writes it. CI restores the folder from the default branch's cache instead."""
-        from opsdocs._fs import committed
+        from opsdocs._fs import PROJECT_CACHE, committed, project_cache_dir
 
-        return None if committed(self.project.root, ".opsdocs/cache") else self.project.root / ".opsdocs" / "cache"
+        return None if committed(self.project.root, PROJECT_CACHE) else project_cache_dir(self.project.root)
 
     @cached_property
     def runbooks(self) -> list[Runbook]:
