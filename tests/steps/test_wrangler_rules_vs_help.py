@@ -16,7 +16,8 @@ REPO = Path(__file__).resolve().parents[2]
 # flag's value would be read as a positional (a database name, a path).
 _MODELLED = [("d1", "execute"), ("d1", "export"), ("d1", "migrations", "apply"), ("d1", "migrations", "list"),
              ("d1", "time-travel", "restore"), ("d1", "time-travel", "info"), ("deploy",), ("rollback",),
-             ("versions", "upload"), ("versions", "deploy"), ("deployments", "list"), ("dev",), ("whoami",)]
+             ("versions", "upload"), ("versions", "deploy"), ("deployments", "list"), ("dev",), ("whoami",),
+             ("pages", "functions", "build")]
 
 
 @pytest.fixture(scope="module")

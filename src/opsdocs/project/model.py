@@ -124,6 +124,19 @@ class WranglerConfig:
     do_migrations: tuple[tuple[str, str, Location], ...] = ()  # Durable Object migrations: tag, change, where
 
     @property
+    def pages_output_dir(self) -> str | None:
+        """``pages_build_output_dir`` of a Cloudflare Pages project, else None (a Worker). wrangler warns
+        when ``wrangler deploy`` runs on such a config: Pages ships with ``wrangler pages deploy``."""
+        value = self.raw.get("pages_build_output_dir")
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def pages_functions(self) -> Path | None:
+        """Where a Pages project keeps its Functions (``functions/`` beside the config, whether or not it
+        exists); None for a Worker."""
+        return self.path.parent / "functions" if self.pages_output_dir is not None else None
+
+    @property
     def environments(self) -> tuple[Environment, ...]:
         """Top level first, then every ``env.*``."""
         return (self.top, *self.envs.values())

@@ -11,7 +11,7 @@ from opsdocs.claims import claim_macro, load_sources, quote_macro
 from opsdocs.errors import PageError
 from opsdocs.project.model import Environment, Project
 from opsdocs.project.pipeline import Missing
-from opsdocs.site import _mermaid, _overview, _sections, _tables
+from opsdocs.site import _mermaid, _overview, _pages_project, _sections, _tables
 from opsdocs.site._missing import missing_role, missing_roles
 
 
@@ -108,6 +108,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "deployed_table": lambda: _overview.deployed_table(project),
         "schedules_table": lambda: _overview.schedules_table(project),
         "deploy_order_table": lambda: _overview.deploy_order_table(project),
+        "pages_build": lambda: _pages_project.pages_build(project),
         "pipeline_mermaid": lambda direction="LR": _mermaid.pipeline_mermaid(project, direction),
         "health_checks_table": lambda: _sections.health_checks_table(project),
         "status": _sections.status_macro(project),

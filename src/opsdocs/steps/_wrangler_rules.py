@@ -35,6 +35,8 @@ GROUPS: dict[Path, frozenset[str]] = {
     ("r2",): frozenset({"object", "bucket", "sql"}),  # `r2 sql`: wrangler <= 4.86 only
     ("r2", "object"): frozenset({"get", "put", "delete"}),
     ("triggers",): frozenset({"deploy"}),
+    # `pages` stays in OTHER_GROUPS; only its offline Functions build is modelled (site/_pages_project.py)
+    ("pages", "functions"): frozenset({"build"}),
 }
 # Top-level commands that take arguments rather than subcommands.
 TOP_LEAVES = frozenset({"docs", "complete", "delete", "deploy", "dev", "init", "login", "logout", "whoami",
@@ -73,6 +75,7 @@ ALWAYS_LOCAL: dict[Path, bool] = {
     ("d1", "migrations", "create"): True,
     ("types",): False,
     ("complete",): False,
+    ("pages", "functions", "build"): True,  # bundles functions/ into --outdir; no account, no upload
 }
 # With --dry-run these build without uploading. Value: the dry run's target.
 DRY_RUNNABLE: dict[Path, Target] = {
@@ -101,13 +104,18 @@ VALUE_FLAGS = frozenset({
     # value flags of `dev` and `whoami` the table had missed (the help test found them)
     "--inspector-ip", "--https-key-path", "--https-cert-path", "--local-upstream", "--upstream-protocol",
     "--log-level", "--account",
+    # `pages functions build`
+    "--output-config-path", "--build-metadata-path", "--project-directory", "--output-routes-path",
+    "--fallback-service", "--build-output-directory", "--external",
 })
 # Commands whose positionals are a path they write (``wrangler types ./worker-configuration.d.ts``).
 POSITIONAL_PATHS = frozenset({("types",)})
 # Flags whose value is a file or directory: in a rehearse block it must stay inside the sandbox.
 PATH_FLAGS = frozenset({"--config", "-c", "--cwd", "--env-file", "--file", "-f", "--output", "--persist-to",
                         "--outdir", "--outfile", "--path", "--secrets-file", "--metafile", "--tsconfig",
-                        "--https-key-path", "--https-cert-path"})
+                        "--https-key-path", "--https-cert-path", "--output-config-path",
+                        "--build-metadata-path", "--project-directory", "--output-routes-path",
+                        "--build-output-directory"})
 
 _READ_PRAGMAS = frozenset({
     "table_list", "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list",

@@ -278,7 +278,7 @@ def copied_paths(project: Project) -> list[Path]:
     """What a sandbox copies of the project (each a file or folder; some may not exist): its config, the
     checks/ folder (a page's `opsdocs health` reads checks/health.yml), package files, every migrations
     folder (a monorepo's may lie outside the project), each environment's Worker sources and the assets
-    folder. The rehearsal cache hashes the same list (verify/_cache.py), so nothing a step can see is
+    folder; for a Pages project its output folder and ``functions/``. The rehearsal cache hashes the same list (verify/_cache.py), so nothing a step can see is
     left out of its key."""
     config = project.wrangler.path
     config_dir = config.parent
@@ -293,6 +293,9 @@ def copied_paths(project: Project) -> list[Path]:
     assets = project.wrangler.raw.get("assets")
     if isinstance(assets, dict) and isinstance(assets.get("directory"), str):
         wanted.add(config_dir / assets["directory"])
+    pages_out, functions = project.wrangler.pages_output_dir, project.wrangler.pages_functions
+    if pages_out is not None and functions is not None:  # a Pages project: its site and its Functions
+        wanted |= {config_dir / pages_out, functions}
     return sorted(wanted)
 
 
