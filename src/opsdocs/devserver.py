@@ -121,7 +121,10 @@ class DevServer:
         isolated = _isolation.status().available
         # In its own namespace the port is free by construction; outside, the host port is the real one.
         inner_port = _INNER_PORT if isolated else (self.port or free_port(self.host))
-        argv = self.sandbox.toolchain.argv("dev", "--ip", self.host, "--port", str(inner_port),
+        # A Pages project is served by `wrangler pages dev <output dir>`: `wrangler dev` refuses its config.
+        pages_out = self.project.wrangler.pages_output_dir
+        command = ("pages", "dev", pages_out) if pages_out is not None else ("dev",)
+        argv = self.sandbox.toolchain.argv(*command, "--ip", self.host, "--port", str(inner_port),
                                            "--show-interactive-dev-session=false",
                                            "--persist-to", str(self.sandbox.state_dir))
         if isolated:

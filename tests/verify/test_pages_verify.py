@@ -27,3 +27,18 @@ def test_a_pages_project_rehearses_its_functions_build(tmp_path: Path) -> None:
     built = [c for c in checks if c["path"] == "runbooks/build-check.md" and c["status"] == "passed"
              and c["id"].startswith("runbook:")]
     assert built, checks
+
+
+def test_a_pages_project_is_health_checked_on_wrangler_pages_dev(tmp_path: Path) -> None:
+    # `wrangler dev` refuses a Pages config; the run's one dev server is `wrangler pages dev <output dir>`.
+    root = tmp_path / "pages"
+    shutil.copytree(FIXTURE, root)
+    (root / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    (root / "checks").mkdir()
+    (root / "checks" / "health.yml").write_text("- name: home\n  path: /\n  status: 200\n")
+    report = tmp_path / "r.json"
+    proc = run_opsdocs("verify", "--plain", "--no-cache", "--root", str(root), "-m", "health",
+                       "--report", str(report))
+    checks = {c["id"]: c for c in json.loads(report.read_text())["checks"]}
+    assert proc.returncode == 0, proc.stderr
+    assert checks["health:home@local"]["status"] == "passed", checks
