@@ -55,3 +55,13 @@ def test_a_worker_still_gets_the_workers_build() -> None:
     assert any("deploy --dry-run" in c for c in commands["docs/runbook.md"])
     assert not any("pages functions build" in c for cmds in commands.values() for c in cmds)
 
+
+
+def test_the_rollback_page_warns_a_pages_project_only(tmp_path: Path) -> None:
+    pages = {p.relpath: p.text for p in render_pages(load_project(_copy(tmp_path, functions=False)))}
+    text = pages["docs/rollback.md"]
+    assert "A Pages project: the Worker commands below do not roll it back" in text
+    assert "wrangler pages deployment list --project-name marketing-site" in text
+    assert "D1 Time Travel below" not in text  # this Pages project binds no D1
+    ours = {p.relpath: p.text for p in render_pages(load_project(REPO))}["docs/rollback.md"]
+    assert "A Pages project" not in ours

@@ -109,6 +109,7 @@ def build_context(project: Project) -> dict[str, Any]:
         "schedules_table": lambda: _overview.schedules_table(project),
         "deploy_order_table": lambda: _overview.deploy_order_table(project),
         "pages_build": lambda: _pages_project.pages_build(project),
+        "pages_rollback": lambda: _pages_project.pages_rollback(project),
         "pipeline_mermaid": lambda direction="LR": _mermaid.pipeline_mermaid(project, direction),
         "health_checks_table": lambda: _sections.health_checks_table(project),
         "status": _sections.status_macro(project),

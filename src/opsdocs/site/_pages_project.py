@@ -12,7 +12,7 @@ from __future__ import annotations
 from opsdocs.project.model import Project
 from opsdocs.site._tables import code
 
-__all__ = ["pages_build"]
+__all__ = ["pages_build", "pages_rollback"]
 
 
 def pages_build(project: Project) -> str:
@@ -33,3 +33,20 @@ def pages_build(project: Project) -> str:
              'data-expect="Compiled Worker successfully"}\n'
              "npx wrangler pages functions build --outdir dist-functions\n```\n")
     return text + f"\nIts Functions ({where}) build offline as they would on deploy:\n\n" + block
+
+
+def pages_rollback(project: Project) -> str:
+    """For a Pages project, the warning the rollback page opens with; nothing for a Worker."""
+    config = project.wrangler
+    if config.pages_output_dir is None:
+        return ""
+    name = config.name or "<project>"
+    return (f'!!! warning "A Pages project: the Worker commands below do not roll it back"\n'
+            f"    {code(config.relpath)} is a Cloudflare Pages project ({code('pages_build_output_dir')}). "
+            f"{code('wrangler rollback')}, {code('wrangler versions')} and {code('wrangler deployments')} act "
+            f"on Workers. wrangler's {code('pages deployment')} commands are list, create, tail and delete, "
+            f"with no rollback: see what is live with "
+            f"{code('npx wrangler pages deployment list --project-name ' + name)}, and put earlier code back by "
+            f"deploying that commit's build output again ({code('npx wrangler pages deploy ' + config.pages_output_dir + ' --project-name ' + name)}) "
+            f"or from the project's deployments in the Cloudflare dashboard."
+            + (" D1 Time Travel below applies as it is." if project.databases else "") + "\n")
