@@ -4,6 +4,7 @@ or resolving its path again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +42,24 @@ def body_first_line(page: Any) -> int:
 def read_relpath(page: Any) -> str | None:
     """The ``relpath`` the page was read with (None when it was not read by us)."""
     return getattr(page, _RELPATH, None)
+
+
+def settle_title(page: Any, rendered: str, render_text: Callable[[str], str]) -> None:
+    """Give ``page`` its rendered title when its title has macros (``# Runbook for {{ worker.name }}``).
+
+    Once a page is rendered, mkdocs-macros is told to leave it (rendering twice would re-expand any
+    ``{{`` in the output), and then it still "renders" a title with ``{{`` through that same switch:
+    it gets the raw text back and sets it on the page for good, so the tab, the header and the nav
+    would show the Jinja. A title from the nav or the front matter is rendered as text (the front
+    matter's too, which Material's ``<title>`` reads); one from the first H1 is read from the rendered
+    Markdown."""
+    from mkdocs.utils import get_markdown_title
+
+    title = page.title
+    if not isinstance(title, str) or not ("{{" in title or "{%" in title):
+        return
+    meta_title = page.meta.get("title")
+    from_h1 = "title" not in vars(page) and not isinstance(meta_title, str)
+    page.title = (get_markdown_title(rendered) if from_h1 else None) or render_text(title).strip()
+    if isinstance(meta_title, str) and meta_title == title:  # Material's <title> reads the front matter's
+        page.meta["title"] = page.title

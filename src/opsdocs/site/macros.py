@@ -48,7 +48,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from opsdocs.errors import OpsdocsError
-from opsdocs.site._source import body_first_line, read_page_source, read_relpath
+from opsdocs.site._source import body_first_line, read_page_source, read_relpath, settle_title
 from opsdocs.site.render import page_context, render_source
 
 __all__ = ["define_env", "on_post_page_macros", "on_pre_page_macros"]
@@ -87,6 +87,7 @@ def on_pre_page_macros(env: Any) -> None:
         # The Project define_env loaded for this build: not re-checked per page.
         env.markdown = render_source(site_root, env.markdown, relpath, first_line=body_first_line(page),
                                      project=project)
+        settle_title(page, env.markdown, lambda text: render_source(site_root, text, relpath, project=project))
     except OpsdocsError as err:
         raise PluginError(str(err)) from err
     _SAVED[id(page.meta)] = page.meta.get(_SKIP, _MISSING)

@@ -156,7 +156,7 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
     @event_priority(50)  # before mkdocs-macros, should the team use it too: it then skips the page
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         from opsdocs.project.load import GUIDES_DIR
-        from opsdocs.site._source import body_first_line, read_relpath
+        from opsdocs.site._source import body_first_line, read_relpath, settle_title
         from opsdocs.site.render import render_source
 
         # The one on_page_read_source computed for the page, when it read it (paths resolved once a page).
@@ -164,6 +164,7 @@ class OpsdocsPlugin(BasePlugin[_Options]):  # type: ignore[no-untyped-call]
         try:
             text = render_source(GUIDES_DIR, markdown, relpath, first_line=body_first_line(page),
                                  project=self.project)
+            settle_title(page, text, lambda t: render_source(GUIDES_DIR, t, relpath, project=self.project))
         except OpsdocsError as err:
             raise PluginError(str(err)) from None
         page.meta["render_macros"] = False
