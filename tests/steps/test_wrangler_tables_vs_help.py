@@ -23,7 +23,8 @@ _COMMANDS = [("d1", "execute"), ("d1", "export"), ("d1", "migrations", "apply"),
              ("d1", "list"), ("d1", "info"), ("deploy",), ("rollback",), ("versions", "upload"),
              ("versions", "deploy"), ("versions", "list"), ("deployments", "list"), ("dev",), ("whoami",),
              ("types",), ("tail",), ("secret", "list"), ("kv", "key", "get"), ("kv", "key", "put"),
-             ("kv", "key", "list"), ("r2", "object", "get"), ("r2", "object", "put")]
+             ("kv", "key", "list"), ("r2", "object", "get"), ("r2", "object", "put"),
+             ("pages", "functions", "build")]
 # Table entries no pinned command lists (kept for older wranglers or other commands): named, so a new one
 # must be added here on purpose.
 _OLDER = {"--experimental-json-config", "-j", "--x-remote-bindings", "--experimental-remote-bindings",
