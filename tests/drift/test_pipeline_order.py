@@ -238,3 +238,29 @@ def test_without_env_production_the_top_level_worker_is_production(build: Build)
     (finding,) = PipelineOrder().check(build({"wrangler.jsonc": top_only, WF: DEPLOY}), [])
     assert finding.id == f"drift:pipeline-order:{WF}:deploy:env"
     assert finding.message.startswith("job deploy deploys --env production here, which is not an environment")
+
+
+_PAGES = '{"name": "site", "pages_build_output_dir": "./dist", "compatibility_date": "2025-02-01"}\n'
+_PAGES_DEPLOY = """\
+name: deploy
+on: push
+jobs:
+  quality:
+    uses: ./.github/workflows/quality.yml
+  publish:
+    needs: quality
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - run: npx wrangler pages deploy dist --project-name site
+"""
+
+
+def test_a_pages_deploy_is_named_as_one(build: Build) -> None:
+    project = build({"wrangler.jsonc": _PAGES, ".github/workflows/deploy.yml": _PAGES_DEPLOY})
+    messages = [f.message for f in PipelineOrder().check(project, [])]
+    assert messages == ["job publish deploys the Pages project here but nothing checks the live site after it; "
+                        "add a step that verifies the deployment (`opsdocs health`, `curl --fail`, a smoke test)"]
+    verified = _PAGES_DEPLOY + "      - run: opsdocs health --base-url https://site.pages.dev\n"
+    project = build({"wrangler.jsonc": _PAGES, ".github/workflows/deploy.yml": verified})
+    assert PipelineOrder().check(project, []) == []  # no `wrangler rollback` to ask for: Pages has none

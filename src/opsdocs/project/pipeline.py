@@ -124,6 +124,8 @@ class Lane:
 
     @property
     def label(self) -> str:
+        if self.kind == "pages":
+            return "the Pages project"
         return f"env.{self.env.name}" if self.env_name else "the top-level Worker"
 
     @property
