@@ -241,12 +241,7 @@ def test_without_env_production_the_top_level_worker_is_production(build: Build)
 
 
 _PAGES = '{"name": "site", "pages_build_output_dir": "./dist", "compatibility_date": "2025-02-01"}\n'
-_PAGES_DEPLOY = """\
-name: deploy
-on: push
-jobs:
-  quality:
-    uses: ./.github/workflows/quality.yml
+_PAGES_DEPLOY = DEPLOY.split("  migrate:")[0] + """\
   publish:
     needs: quality
     runs-on: ubuntu-latest

@@ -13,8 +13,8 @@ from opsdocs.project.load import CHECKOUT_ROOT
 
 
 def test_titles_with_macros_are_rendered(tmp_path: Path) -> None:
-    worker = load_project(CHECKOUT_ROOT).wrangler.top.worker_name
-    db = load_project(CHECKOUT_ROOT).databases[0].name
+    project = load_project(CHECKOUT_ROOT)
+    worker, db = project.wrangler.top.worker_name, project.databases[0].name
     config = make_site(tmp_path / "s", {
         "index.md": "# Home\n",
         "team.md": "# Runbook for {{ worker.worker_name }}\n\nText.\n",

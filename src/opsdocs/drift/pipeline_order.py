@@ -77,12 +77,12 @@ def _problems(lane: Lane, primary: bool) -> list[tuple[str, Location, str]]:
                         f"job {m.id} applies the remote D1 migrations of {target} outside the "
                         f"`{job.environment}` GitHub environment its deploy waits in; add "
                         f"`environment: {job.environment}`"))
-    live = "site" if lane.kind == "pages" else "Worker"
+    live = "site" if lane.is_pages else "Worker"
     if lane.verify is None:
         out.append((f"{job.id}:health", deploy.location,
                     f"job {job.id} deploys {target} here but nothing checks the live {live} after it; add a "
                     f"step that verifies the deployment (`opsdocs health`, `curl --fail`, a smoke test)"))
-    elif lane.rollback is None and lane.kind != "pages":  # wrangler has no rollback for Pages to ask for
+    elif lane.rollback is None and not lane.is_pages:  # wrangler has no rollback for Pages to ask for
         flag = f" --env {lane.env_name}" if lane.env_name else ""
         out.append((f"{job.id}:rollback", lane.verify.location,
                     f"job {job.id} verifies {target} here but nothing rolls it back when that fails; add a step "

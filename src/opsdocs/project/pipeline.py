@@ -123,8 +123,13 @@ class Lane:
         return self.migrations[0] if self.migrations else None
 
     @property
+    def is_pages(self) -> bool:
+        """A Cloudflare Pages deploy (`wrangler pages deploy`): no D1 migrations, no `wrangler rollback`."""
+        return self.kind == "pages"
+
+    @property
     def label(self) -> str:
-        if self.kind == "pages":
+        if self.is_pages:
             return "the Pages project"
         return f"env.{self.env.name}" if self.env_name else "the top-level Worker"
 
@@ -136,7 +141,7 @@ class Lane:
     @property
     def needs_migrations(self) -> bool:
         """The deployed environment binds D1 databases, so its schema must reach them first."""
-        return bool(self.env.d1_databases) and self.kind != "pages"
+        return bool(self.env.d1_databases) and not self.is_pages
 
 
 def config_dir(wrangler: WranglerConfig, repo_relpath: str) -> str:

@@ -20,7 +20,7 @@ def pages_build(project: Project) -> str:
     config = project.wrangler
     out_dir = config.pages_output_dir or "."
     functions = config.pages_functions
-    where = code(f"{functions.name}/") if functions is not None else "`functions/`"
+    where = code("functions/")
     text = (f'!!! note "A Pages project: `wrangler deploy` does not build it"\n'
             f"    {code(config.relpath)} sets {code('pages_build_output_dir: ' + out_dir)}: the project's own "
             f"build writes {code(out_dir + '/')}, and {code('wrangler pages deploy ' + out_dir)} uploads it as "

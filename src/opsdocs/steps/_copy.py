@@ -18,9 +18,9 @@ from pathlib import Path
 
 from opsdocs.project.model import Project
 
-__all__ = ["copy_base", "copy_into", "is_secret_file", "levels_above"]
+__all__ = ["SKIP_DIRS", "copy_base", "copy_into", "is_secret_file", "levels_above"]
 
-_SKIP_DIRS = frozenset({".wrangler", "node_modules", ".git"})
+SKIP_DIRS = frozenset({".wrangler", "node_modules", ".git"})
 _SECRET_NAMES = frozenset({".npmrc", ".yarnrc", ".yarnrc.yml", ".pnpmrc", ".curlrc", "_curlrc", ".netrc",
                            "_netrc", ".wgetrc", ".git-credentials", ".pypirc"})
 _MAX_DEPTH = 64  # a folder linked into itself (inside the project) must not recurse forever
@@ -67,7 +67,7 @@ def _copy(src: Path, dest: Path, root: Path, depth: int) -> None:
     except OSError:
         return
     if stat.S_ISDIR(mode):
-        if src.name in _SKIP_DIRS and depth > 0:
+        if src.name in SKIP_DIRS and depth > 0:
             return
         dest.mkdir(parents=True, exist_ok=True)
         try:
@@ -75,7 +75,7 @@ def _copy(src: Path, dest: Path, root: Path, depth: int) -> None:
         except OSError:
             return
         for entry in entries:
-            if is_secret_file(entry.name) or entry.name in _SKIP_DIRS:
+            if is_secret_file(entry.name) or entry.name in SKIP_DIRS:
                 continue
             real = _inside(Path(entry.path), root)
             if real is not None:

@@ -278,8 +278,8 @@ def copied_paths(project: Project) -> list[Path]:
     """What a sandbox copies of the project (each a file or folder; some may not exist): its config, the
     checks/ folder (a page's `opsdocs health` reads checks/health.yml), package files, every migrations
     folder (a monorepo's may lie outside the project), each environment's Worker sources and the assets
-    folder; for a Pages project its output folder and ``functions/``. The rehearsal cache hashes the same list (verify/_cache.py), so nothing a step can see is
-    left out of its key."""
+    folder; for a Pages project its output folder and ``functions/``. The rehearsal cache hashes the same
+    list (verify/_cache.py), so nothing a step can see is left out of its key."""
     config = project.wrangler.path
     config_dir = config.parent
     wanted: set[Path] = {config, project.checks_dir}

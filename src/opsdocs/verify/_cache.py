@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from opsdocs.report.finding import Finding, Location
+from opsdocs.steps._copy import SKIP_DIRS
 
 __all__ = ["RehearsalCache", "cache_of", "enable"]
 
 FORMAT = 1
 _SKIP_DIRS = frozenset({".git", "node_modules", ".opsdocs", ".wrangler", "__pycache__", ".pytest_cache",
                         ".mypy_cache", ".ruff_cache", ".venv", ".venv-bench", "site", ".hg"})
-_COPY_SKIPS = frozenset({".wrangler", "node_modules", ".git"})  # as steps/_copy.py leaves them out
 _REUSABLE = ("passed", "skipped")
 _caches: weakref.WeakKeyDictionary[Any, RehearsalCache] = weakref.WeakKeyDictionary()
 
@@ -178,7 +178,7 @@ def _paths_hash(paths: list[Path], base: Path) -> str:
             _hash_entry(h, top, base)
             continue
         for dirpath, dirnames, filenames in os.walk(top):
-            dirnames[:] = sorted(d for d in dirnames if d not in _COPY_SKIPS)
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
             for name in sorted(filenames):
                 _hash_entry(h, Path(dirpath) / name, base)
     return h.hexdigest()

@@ -78,8 +78,6 @@ class ShardPlugin:
 
         self.ctx = ctx
         self.shard = shard
-        self.info: ShardInfo | None = None  # once the pages are dealt: goes into the report's header
-        self.pages = 0  # how many pages this shard was dealt
         cache = cache_of(ctx)
         if cache is not None:  # shards run one after another locally: the first must not move the split
             cache.record = False
@@ -91,11 +89,9 @@ class ShardPlugin:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         weights, first = _weights(self.ctx)
         pages = assign(weights, self.shard.total, first=first)
-        self.info = ShardInfo(self.shard.index, self.shard.total, plan_digest(pages, self.shard.total))
-        self.pages = sum(1 for s in pages.values() if s == self.shard.index)
         session = config.stash.get(SESSION_KEY, None)
-        if session is not None:
-            session.shard = self.info
+        if session is not None:  # the report's header says which shard of which split this is
+            session.shard = ShardInfo(self.shard.index, self.shard.total, plan_digest(pages, self.shard.total))
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
