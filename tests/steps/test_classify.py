@@ -235,6 +235,34 @@ def test_mutating_and_target(args: str, mutating: bool, target: str) -> None:
     assert (cmd.mutating, cmd.target) == (mutating, target), cmd
 
 
+# A project with a `"remote": true` binding: wrangler 4.164's d1 commands read only their own flags, so an
+# explicit --local stays on the machine; anything less explicit is read as remote, as is `wrangler dev`.
+REMOTE_BINDING_EFFECTS = [
+    ("d1 migrations apply DB --local", True, "local"),
+    ("d1 migrations apply DB --local --env live", True, "local"),
+    ("d1 migrations list DB --local", False, "local"),
+    ("d1 execute DB --local --command 'SELECT 1'", False, "local"),
+    ("d1 export DB --local --output x.sql", False, "local"),
+    ("d1 migrations list DB --persist-to .wrangler/x", False, "local"),  # wrangler refuses it, locally
+    ("d1 migrations list DB --persist-to .wrangler/x --remote", False, "remote"),
+    ("d1 migrations list DB --persist-to .wrangler/x --local=false", False, "remote"),
+    ("d1 migrations apply DB", True, "remote"),
+    ("d1 migrations apply DB --no-remote", True, "remote"),
+    ("d1 migrations apply DB --local=false", True, "remote"),
+    ("d1 migrations apply DB --local --remote", True, "remote"),
+    ("d1 migrations apply DB --local --local", True, "remote"),
+    ("d1 execute DB --command 'SELECT 1'", False, "remote"),
+    ("dev", True, "remote"),
+    ("kv key get k", False, "local"),
+]
+
+
+@pytest.mark.parametrize(("args", "mutating", "target"), REMOTE_BINDING_EFFECTS)
+def test_remote_bindings_keep_explicit_local(args: str, mutating: bool, target: str) -> None:
+    [cmd] = classify(f"npx wrangler {args}", remote_bindings=True)
+    assert (cmd.mutating, cmd.target) == (mutating, target), cmd
+
+
 @pytest.mark.parametrize(("sql", "read_only"), [
     ("SELECT 1", True),
     ("  select * from accounts ;  ", True),

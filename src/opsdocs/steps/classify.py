@@ -77,8 +77,8 @@ class Command:
 def classify(command: str, *, remote_bindings: bool = False) -> list[Command]:
     """Every command of a block, in order. Raises ValueError (ShellSyntaxError) on an unclosed quote.
 
-    ``remote_bindings``: the project has a binding with ``"remote": true``, so ``wrangler dev`` and local
-    d1 commands reach the real account."""
+    ``remote_bindings``: the project has a binding with ``"remote": true``, so ``wrangler dev`` reaches the
+    real account, and so may a d1 command that does not say ``--local``."""
     return [_classify_one(sc, remote_bindings) for sc in split_commands(command)]
 
 
@@ -266,7 +266,14 @@ def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool,
         if path == ("d1", "execute"):
             sql = parsed.last("--command")
             mutating = parsed.last("--file") is not None or sql is None or not rules.sql_is_read_only(sql)
-        local = _is_local(parsed) and not (remote_bindings and path[0] == "d1")
+        # A `"remote": true` binding is for `wrangler dev`: wrangler 4.164's d1 commands read only their own
+        # flags (executeSql: `remote || preview ? executeRemotely : executeLocally`). An explicit --local, or
+        # --persist-to (local state only; without --local wrangler refuses it), is local in every wrangler;
+        # with neither, such a project is still read as remote (fail safe).
+        persist = parsed.last("--persist-to") is not None
+        explicit_local = parsed.boolean("remote") is None and (parsed.boolean("local") is True or
+                                                               (persist and parsed.boolean("local") is None))
+        local = _is_local(parsed) and (explicit_local or not (remote_bindings and path[0] == "d1"))
         return mutating, "local" if local else "remote"
     if path in rules.DRY_RUNNABLE:
         if parsed.boolean("dry-run") is True:
