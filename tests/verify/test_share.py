@@ -4,6 +4,7 @@ trace counting what ran. Each page is still judged by its own expectations, from
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from verify_helpers import run_opsdocs
@@ -125,3 +126,16 @@ def test_a_state_that_names_its_sandbox_is_not_shared(make_project, tmp_path: Pa
     assert not any("(shared:" in c["message"] for c in report["checks"])
     _, _, ran_alone = _verify(root, site, tmp_path, "--no-shared-steps")
     assert len(ran) == len(ran_alone)  # every page ran its first step
+
+
+def test_shared_output_names_each_pages_own_sandbox(make_project, tmp_path: Path) -> None:
+    # wrangler prints its log file's path, inside the sandbox. A page that took the output of a step another
+    # page ran must quote its own sandbox there, not the leader's (gone by then, and a race to name).
+    root = make_project()
+    first = "echo at; pwd"
+    pages = {f"{n}.md": _page(f"never-{n}", "echo ok").replace(_FIRST, first) for n in ("a", "b", "c")}
+    code, report, ran = _verify(root, _site(tmp_path, pages), tmp_path)
+    assert code == 1 and len(ran) == 1  # each page fails its own expectation of the one run
+    firsts = [c["message"] for c in _checks(report).values() if c["line"] == 3]
+    quoted = [re.search(r"(/\S*opsdocs-sandbox-[^/\s]+)", message) for message in firsts]
+    assert len(quoted) == 3 and all(quoted) and len({m.group(1) for m in quoted if m}) == 3, firsts

@@ -117,6 +117,11 @@ class Sandbox:
         """The copy of the project root: steps run here."""
         return self._top / "project" / self._base_rel
 
+    @property
+    def folder(self) -> Path:
+        """The sandbox's own folder (the copy, HOME, the shims): output that names it names this sandbox."""
+        return self._top
+
     home = _Own("home", "HOME of every step: wrangler's config and logs land here, never in the user's")
 
     @property

@@ -14,6 +14,8 @@ mode, timeout (the expectations only judge the output). A state is saved after a
 its verdict; a refused step ends the sharing, and pages waiting for it run those steps themselves. So does
 a state that names the sandbox's own folder (``pwd > f``): each sandbox has its own path, so that state
 would not mean the same in another (wrangler's write-only debug logs aside, see ``Sandbox.save_state``).
+Output is another matter: where it names the leader's sandbox (wrangler's "Logs were written to"), a page
+sees its own sandbox's path there, as if it had run the step itself.
 ``--no-shared-steps`` (ini ``opsdocs_no_shared_steps``) turns this off.
 
 Waiting cannot deadlock: a page claims the points on its path before running, and waits only for a point
@@ -28,7 +30,7 @@ import threading
 import weakref
 from collections import Counter
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,14 @@ class Shared:
 
     state: Path  # Sandbox.save_state's folder
     results: tuple[ProcResult, ...]  # what each of those steps gave (output, exit code)
+    origin: str = ""  # the sandbox folder that ran them (wrangler's "Logs were written to" line names it)
+
+    def results_in(self, folder: Path) -> list[ProcResult]:
+        """The results as a page whose sandbox is ``folder`` would have seen them: its own path, not the
+        leader's (a report must not name another page's sandbox, which is gone by then)."""
+        if not self.origin:
+            return list(self.results)
+        return [replace(r, output=r.output.replace(self.origin, str(folder))) for r in self.results]
 
 
 _of: weakref.WeakKeyDictionary[Any, SharedSteps] = weakref.WeakKeyDictionary()
@@ -112,7 +122,7 @@ class SharedSteps:
         except (OSError, shutil.Error, ValueError):
             shutil.rmtree(dest, ignore_errors=True)
             return None
-        return Shared(dest, tuple(results))
+        return Shared(dest, tuple(results), str(sandbox.folder))
 
 
 def _points(runbook: Runbook, remote: bool) -> list[_Key]:

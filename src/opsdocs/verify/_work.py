@@ -86,10 +86,10 @@ def _rehearse(ctx: VerifyContext, runbook: Runbook) -> list[Finding]:
     claims = share.claim(runbook) if share is not None else {}
     try:
         shared = share.adopt(runbook) if share is not None else None
-        done = list(shared.results) if shared is not None else []
-        for index in [i for i in claims if i < len(done)]:  # passed over: whoever waits runs them
-            claims.pop(index).set_result(None)
+        for index in [i for i in claims if shared is not None and i < len(shared.results)]:
+            claims.pop(index).set_result(None)  # passed over: whoever waits runs them
         with Sandbox(ctx.project) as sandbox:
+            done = shared.results_in(sandbox.folder) if shared is not None else []
             if shared is not None:
                 sandbox.load_state(shared.state)
 
