@@ -28,6 +28,7 @@ from opsdocs.steps import _isolation
 from opsdocs.steps._bridge import HostForward, inside_argv
 from opsdocs.steps._proc import ProcessGroup, run, start
 from opsdocs.steps._state_cache import restore, save, state_key
+from opsdocs.steps._wrangler_rules import has_remote_bindings
 from opsdocs.steps.masking import Masker
 from opsdocs.steps.sandbox import Sandbox
 
@@ -124,6 +125,10 @@ class DevServer:
         # A Pages project is served by `wrangler pages dev <output dir>`: `wrangler dev` refuses its config.
         pages_out = self.project.wrangler.pages_output_dir
         command = ("pages", "dev", pages_out) if pages_out is not None else ("dev",)
+        if pages_out is None and has_remote_bindings(self.project):
+            # A `"remote": true` binding would connect to the real account; `--local` is "run locally with
+            # remote bindings disabled" (wrangler 4), so the local check runs against local state.
+            command = (*command, "--local")
         argv = self.sandbox.toolchain.argv(*command, "--ip", self.host, "--port", str(inner_port),
                                            "--show-interactive-dev-session=false",
                                            "--persist-to", str(self.sandbox.state_dir))

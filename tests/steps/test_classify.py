@@ -253,6 +253,9 @@ REMOTE_BINDING_EFFECTS = [
     ("d1 migrations apply DB --local --local", True, "remote"),
     ("d1 execute DB --command 'SELECT 1'", False, "remote"),
     ("dev", True, "remote"),
+    ("dev --local", False, "local"),  # wrangler 4: "run locally with remote bindings disabled"
+    ("dev --local --remote", True, "remote"),
+    ("dev --local --tunnel", True, "remote"),
     ("kv key get k", False, "local"),
 ]
 

@@ -63,6 +63,28 @@ def test_serves_the_worker_with_migrated_d1_and_leaves_nothing_behind() -> None:
         assert not (CHECKOUT_ROOT / "worker" / ".wrangler").exists()
 
 
+def test_a_remote_binding_is_served_from_local_state(make_project: Callable[..., Path]) -> None:
+    # With `"remote": true`, plain `wrangler dev` opens a remote proxy session and, offline and without a
+    # token, exits before it answers. The server disables remote bindings (`--local`), so the local check
+    # runs against the migrated local D1.
+    from conftest import MINIMAL_WRANGLER
+
+    root = make_project({
+        "wrangler.jsonc": MINIMAL_WRANGLER.replace('"migrations_dir": "migrations"',
+                                                   '"migrations_dir": "migrations", "remote": true'),
+        "migrations/0001_init.sql": "CREATE TABLE t (id INTEGER);\nINSERT INTO t VALUES (7);\n",
+        "src/index.js": """\
+            export default { async fetch(req, env) {
+              const row = await env.DB.prepare("SELECT id FROM t").first();
+              return new Response(`id=${row.id}`);
+            } };
+            """,
+    })
+    with Sandbox(load_project(root)) as sb, DevServer(sb, startup_timeout_s=60) as dev:
+        response = httpx.get(dev.base_url + "/", timeout=10)
+    assert response.status_code == 200 and response.text == "id=7", response.text
+
+
 def test_taken_port_is_a_one_line_environment_problem() -> None:
     project = load_project(CHECKOUT_ROOT)
     with socket.socket() as busy, Sandbox(project) as sb:

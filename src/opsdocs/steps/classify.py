@@ -284,7 +284,8 @@ def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool,
         # --tunnel-name/--tunnel-allowed-mail only mean something with a tunnel: read as asking for one
         tunnel = _set(parsed.boolean("tunnel")) or any(f.name.startswith("--tunnel-") for f in parsed.flags)
         public = _set(parsed.boolean("remote")) or tunnel
-        return (True, "remote") if public or remote_bindings else (False, "local")
+        bindings_off = parsed.boolean("local") is True  # wrangler 4: "run locally with remote bindings disabled"
+        return (True, "remote") if public or (remote_bindings and not bindings_off) else (False, "local")
     if len(path) == 2 and path[0] in rules.OTHER_GROUPS and path[0] != "auth" and path[1] in rules.READ_VERBS:
         return False, "remote"
     return True, "remote"  # deploy, rollback, secret put, time-travel restore, unknown: fail safe
