@@ -73,6 +73,15 @@ def test_every_shape_renders_and_names_what_is_missing(shape: tuple[str, Path, B
         assert _TEXT[role][0].split("{")[0] not in page or role == "deploy", role
 
 
+def test_remote_bindings_are_named_where_wrangler_dev_is_explained(shape: tuple[str, Path, Build]) -> None:
+    name, root, build = shape
+    remote = sorted({b.name for env in load_project(root).wrangler.environments for b in env.bindings if b.remote})
+    page = _text(build.page("environments"))
+    assert ("Remote bindings: wrangler dev reaches the real account" in page) == bool(remote), name
+    for binding in remote:
+        assert f"{binding} has" in page or f"{binding}," in page or f"{binding} have" in page
+
+
 def test_site_and_drift_see_the_same_pipeline(shape: tuple[str, Path, Build]) -> None:
     """Each role the pages call missing is a pipeline-order failure at the workflow line, and no other."""
     name, root, _ = shape
@@ -106,7 +115,8 @@ def test_every_shape_verifies_with_a_report(shape: tuple[str, Path, Build], tmp_
 # Shapes whose pipeline deploys differently from our sample (an --env lane; the top level with no --env),
 # with schemas of their own: every rehearse step of the shipped guides must pass there too, since a page
 # that works only for our sample is a bug (the drills once named our `accounts` table and `--env staging`).
-@pytest.mark.parametrize("name", ["toml-envs", "toml-top-level", "monorepo"])
+# versions-action has a `"remote": true` D1 binding: its drills say --local, so they run here too.
+@pytest.mark.parametrize("name", ["toml-envs", "toml-top-level", "monorepo", "versions-action"])
 def test_the_guides_rehearse_on_other_shapes(name: str, tmp_path: Path) -> None:
     root = _copy(tmp_path, name)
     (root / "node_modules").symlink_to(Path(__file__).resolve().parents[2] / "node_modules")
