@@ -67,11 +67,12 @@ def test_a_remote_binding_is_served_from_local_state(make_project: Callable[...,
     # With `"remote": true`, plain `wrangler dev` opens a remote proxy session and, offline and without a
     # token, exits before it answers. The server disables remote bindings (`--local`), so the local check
     # runs against the migrated local D1.
-    from conftest import MINIMAL_WRANGLER
-
     root = make_project({
-        "wrangler.jsonc": MINIMAL_WRANGLER.replace('"migrations_dir": "migrations"',
-                                                   '"migrations_dir": "migrations", "remote": true'),
+        "wrangler.jsonc": """\
+            {"name": "demo-worker", "main": "src/index.js", "compatibility_date": "2025-01-01",
+             "d1_databases": [{"binding": "DB", "database_name": "demo-db", "remote": true,
+                               "database_id": "00000000-0000-0000-0000-000000000001"}]}
+            """,
         "migrations/0001_init.sql": "CREATE TABLE t (id INTEGER);\nINSERT INTO t VALUES (7);\n",
         "src/index.js": """\
             export default { async fetch(req, env) {
