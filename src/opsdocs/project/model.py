@@ -144,6 +144,12 @@ class WranglerConfig:
     def environment(self, name: str | None) -> Environment | None:
         return self.top if not name else self.envs.get(name)
 
+    @property
+    def remote_binding_names(self) -> tuple[str, ...]:
+        """Bindings with ``"remote": true`` in any environment, once each, in config order: plain
+        ``wrangler dev`` connects them to the real account (the environments page warns about it)."""
+        return tuple(dict.fromkeys(b.name for env in self.environments for b in env.bindings if b.remote))
+
     def locate(self, pointer: str) -> Location:
         return locate(self.locations, self.relpath, pointer)
 

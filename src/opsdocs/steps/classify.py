@@ -270,9 +270,8 @@ def _effect(parsed: _yargs.Parsed, remote_bindings: bool = False) -> tuple[bool,
         # flags (executeSql: `remote || preview ? executeRemotely : executeLocally`). An explicit --local, or
         # --persist-to (local state only; without --local wrangler refuses it), is local in every wrangler;
         # with neither, such a project is still read as remote (fail safe).
-        persist = parsed.last("--persist-to") is not None
-        explicit_local = parsed.boolean("remote") is None and (parsed.boolean("local") is True or
-                                                               (persist and parsed.boolean("local") is None))
+        local_flag, persist = parsed.boolean("local"), parsed.last("--persist-to") is not None
+        explicit_local = parsed.boolean("remote") is None and (local_flag is True or (persist and local_flag is None))
         local = _is_local(parsed) and (explicit_local or not (remote_bindings and path[0] == "d1"))
         return mutating, "local" if local else "remote"
     if path in rules.DRY_RUNNABLE:

@@ -86,8 +86,9 @@ def _rehearse(ctx: VerifyContext, runbook: Runbook) -> list[Finding]:
     claims = share.claim(runbook) if share is not None else {}
     try:
         shared = share.adopt(runbook) if share is not None else None
-        for index in [i for i in claims if shared is not None and i < len(shared.results)]:
-            claims.pop(index).set_result(None)  # passed over: whoever waits runs them
+        reused = len(shared.results) if shared is not None else 0
+        for index in [i for i in claims if i < reused]:  # passed over: whoever waits runs them
+            claims.pop(index).set_result(None)
         with Sandbox(ctx.project) as sandbox:
             done = shared.results_in(sandbox.folder) if shared is not None else []
             if shared is not None:
